@@ -1,0 +1,56 @@
+package io.citytwin.event;
+
+import java.util.List;
+
+/**
+ * The port of the change event log: an ordered, append-only sequence of {@link ChangeEvent}s with offsets, read by
+ * named consumers at their own pace.
+ *
+ * <p>Ordering: events of one entity are appended in the order the changes were made durable; a consumer sees them
+ * in offset order. Implementations are thread-safe.
+ */
+public interface EventLog extends AutoCloseable {
+
+    /** Appends events in order and returns the offset of the last one. Never blocks on consumers. */
+    long append(List<ChangeEvent> events);
+
+    /** The offset the next appended event will get. */
+    long endOffset();
+
+    /**
+     * Starts delivering events from {@code fromOffset} (use {@link #endOffset()} for "only new ones") to {@code
+     * consumer}, on a thread of the log's own, in batches, in order. A slow consumer never slows {@link #append}.
+     *
+     * @param name a name for logs and metrics, e.g. {@code history}
+     */
+    Subscription subscribe(String name, long fromOffset, Consumer consumer);
+
+    /** Stops every subscription. */
+    @Override
+    void close();
+
+    /** Receives batches of events with the offset of the first one. */
+    @FunctionalInterface
+    interface Consumer {
+        /**
+         * @param firstOffset the offset of {@code events.get(0)}
+         * @param events one or more events, in order
+         */
+        void accept(long firstOffset, List<ChangeEvent> events);
+
+        /**
+         * Called when the consumer fell so far behind that events were dropped from the log's retention before it
+         * read them. The default does nothing; durable consumers (history) re-read from their store.
+         */
+        default void overrun(long fromOffset, long toOffset) {}
+    }
+
+    /** A running subscription. */
+    interface Subscription extends AutoCloseable {
+        /** Offset of the next event this subscription will deliver. */
+        long position();
+
+        @Override
+        void close();
+    }
+}

@@ -1,0 +1,174 @@
+package io.citytwin.event;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiConsumer;
+
+/**
+ * The embedded event log: a bounded in-memory ring of the most recent events.
+ *
+ * <p>Design: appends take one short lock, write into the ring and signal waiting readers; each subscription runs
+ * its own virtual thread that copies out up to {@code maxBatch} events under the lock and calls its consumer
+ * outside it, so a slow consumer only delays itself. When a consumer falls more than {@code capacity} events behind,
+ * the oldest events are gone: it is told through {@link EventLog.Consumer#overrun} and continues from the oldest
+ * retained event. This mirrors Kafka's retention semantics, so consumers written against this port behave the same
+ * when the log is Kafka.
+ *
+ * <p>Consumer exceptions are reported to the error handler and the batch is skipped; they never stop the log.
+ */
+public final class InProcessEventLog implements EventLog {
+    private final ChangeEvent[] ring;
+    private final int mask;
+    private final int maxBatch;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition appended = lock.newCondition();
+    private final List<Sub> subs = new CopyOnWriteArrayList<>();
+    private final BiConsumer<String, Throwable> errorHandler;
+    private long end;
+    private boolean closed;
+
+    /**
+     * @param capacity events retained, rounded up to a power of two
+     * @param errorHandler told (subscription name, exception) when a consumer throws
+     */
+    public InProcessEventLog(int capacity, BiConsumer<String, Throwable> errorHandler) {
+        int cap = Integer.highestOneBit(Math.max(2, capacity - 1)) << 1;
+        this.ring = new ChangeEvent[cap];
+        this.mask = cap - 1;
+        this.maxBatch = Math.min(1024, cap);
+        this.errorHandler = Objects.requireNonNull(errorHandler);
+    }
+
+    /** A log retaining 131,072 events whose consumer errors are printed to stderr. */
+    public InProcessEventLog() {
+        this(1 << 17, (name, e) -> {
+            System.err.println("event consumer '" + name + "' failed: " + e);
+        });
+    }
+
+    @Override
+    public long append(List<ChangeEvent> events) {
+        if (events.isEmpty()) {
+            return end - 1;
+        }
+        lock.lock();
+        try {
+            for (ChangeEvent e : events) {
+                ring[(int) (end & mask)] = Objects.requireNonNull(e);
+                end++;
+            }
+            appended.signalAll();
+            return end - 1;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public long endOffset() {
+        lock.lock();
+        try {
+            return end;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public Subscription subscribe(String name, long fromOffset, Consumer consumer) {
+        Sub s = new Sub(name, fromOffset, consumer);
+        subs.add(s);
+        s.thread = Thread.ofVirtual().name("eventlog-" + name).start(s::run);
+        return s;
+    }
+
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            closed = true;
+            appended.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        for (Sub s : subs) {
+            s.close();
+        }
+    }
+
+    private final class Sub implements Subscription {
+        final String name;
+        final Consumer consumer;
+        volatile long position;
+        volatile boolean stopped;
+        Thread thread;
+
+        Sub(String name, long from, Consumer consumer) {
+            this.name = name;
+            this.position = Math.max(0, from);
+            this.consumer = consumer;
+        }
+
+        void run() {
+            List<ChangeEvent> batch = new ArrayList<>(maxBatch);
+            while (!stopped) {
+                long first;
+                long overrunFrom = -1;
+                long overrunTo = -1;
+                lock.lock();
+                try {
+                    while (!stopped && !closed && position >= end) {
+                        appended.awaitUninterruptibly();
+                    }
+                    if (stopped || closed) {
+                        return;
+                    }
+                    long oldest = Math.max(0, end - ring.length);
+                    if (position < oldest) {
+                        overrunFrom = position;
+                        overrunTo = oldest;
+                        position = oldest;
+                    }
+                    first = position;
+                    long stop = Math.min(end, position + maxBatch);
+                    for (long o = position; o < stop; o++) {
+                        batch.add(ring[(int) (o & mask)]);
+                    }
+                    position = stop;
+                } finally {
+                    lock.unlock();
+                }
+                try {
+                    if (overrunFrom >= 0) {
+                        consumer.overrun(overrunFrom, overrunTo);
+                    }
+                    consumer.accept(first, List.copyOf(batch));
+                } catch (RuntimeException e) {
+                    errorHandler.accept(name, e);
+                }
+                batch.clear();
+            }
+        }
+
+        @Override
+        public long position() {
+            return position;
+        }
+
+        @Override
+        public void close() {
+            stopped = true;
+            lock.lock();
+            try {
+                appended.signalAll();
+            } finally {
+                lock.unlock();
+            }
+            subs.remove(this);
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package io.citytwin.twin;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An NGSI-LD entity of the twin, immutable: changes produce a new {@code Entity}.
+ *
+ * <p>Types and attribute names are expanded IRIs. Each attribute name maps to its instances: at most one default
+ * instance (no datasetId, always first) and any number of instances with distinct datasetIds.
+ *
+ * @param id the entity id
+ * @param types the entity types, at least one, expanded, in the order given
+ * @param attributes attribute instances by expanded name, in insertion order; never an empty list
+ * @param createdAt when the entity was created (null until stored)
+ * @param modifiedAt when the entity last changed (null until stored)
+ */
+public record Entity(
+        EntityId id,
+        List<String> types,
+        Map<String, List<Attribute>> attributes,
+        @Nullable Instant createdAt,
+        @Nullable Instant modifiedAt) {
+
+    public Entity {
+        Objects.requireNonNull(id, "id");
+        if (types.isEmpty()) {
+            throw TwinException.badData("entity.type-missing", "Entity " + id + " has no type");
+        }
+        types = List.copyOf(types);
+        LinkedHashMap<String, List<Attribute>> copy = LinkedHashMap.newLinkedHashMap(attributes.size());
+        for (Map.Entry<String, List<Attribute>> e : attributes.entrySet()) {
+            if (!e.getValue().isEmpty()) {
+                copy.put(e.getKey(), List.copyOf(e.getValue()));
+            }
+        }
+        attributes = copy.isEmpty() ? Map.of() : Collections.unmodifiableMap(copy);
+    }
+
+    /** An entity with no attributes and no system times. */
+    public static Entity of(EntityId id, String type) {
+        return new Entity(id, List.of(type), Map.of(), null, null);
+    }
+
+    /** The default instance of {@code name} or, when there is none, its first instance. */
+    public Optional<Attribute> attribute(String name) {
+        List<Attribute> list = attributes.get(name);
+        return list == null ? Optional.empty() : Optional.of(list.get(0));
+    }
+
+    /** All instances of {@code name}, empty when absent. */
+    public List<Attribute> instances(String name) {
+        List<Attribute> list = attributes.get(name);
+        return list == null ? List.of() : list;
+    }
+
+    /** The instance of {@code name} with {@code datasetId} (null: the default instance). */
+    public Optional<Attribute> instance(String name, @Nullable String datasetId) {
+        for (Attribute a : instances(name)) {
+            if (Objects.equals(a.datasetId(), datasetId)) {
+                return Optional.of(a);
+            }
+        }
+        return Optional.empty();
+    }
+
+    public boolean hasType(String type) {
+        return types.contains(type);
+    }
+
+    /** This entity with {@code name} holding exactly {@code instances} (removed when empty). */
+    public Entity withAttribute(String name, List<Attribute> instances) {
+        LinkedHashMap<String, List<Attribute>> copy = new LinkedHashMap<>(attributes);
+        if (instances.isEmpty()) {
+            copy.remove(name);
+        } else {
+            copy.put(name, sortDefaultFirst(instances));
+        }
+        return new Entity(id, types, copy, createdAt, modifiedAt);
+    }
+
+    /** This entity with one instance put in place of the instance of the same datasetId, or added. */
+    public Entity withInstance(String name, Attribute instance) {
+        List<Attribute> current = instances(name);
+        ArrayList<Attribute> next = new ArrayList<>(current.size() + 1);
+        boolean replaced = false;
+        for (Attribute a : current) {
+            if (Objects.equals(a.datasetId(), instance.datasetId())) {
+                next.add(instance);
+                replaced = true;
+            } else {
+                next.add(a);
+            }
+        }
+        if (!replaced) {
+            next.add(instance);
+        }
+        return withAttribute(name, next);
+    }
+
+    public Entity withTypes(List<String> newTypes) {
+        return new Entity(id, newTypes, attributes, createdAt, modifiedAt);
+    }
+
+    public Entity withTimes(@Nullable Instant created, @Nullable Instant modified) {
+        return new Entity(id, types, attributes, created, modified);
+    }
+
+    private static List<Attribute> sortDefaultFirst(List<Attribute> instances) {
+        if (instances.size() < 2 || instances.get(0).datasetId() == null) {
+            return instances;
+        }
+        ArrayList<Attribute> sorted = new ArrayList<>(instances.size());
+        for (Attribute a : instances) {
+            if (a.datasetId() == null) {
+                sorted.add(0, a);
+            } else {
+                sorted.add(a);
+            }
+        }
+        return sorted;
+    }
+}
