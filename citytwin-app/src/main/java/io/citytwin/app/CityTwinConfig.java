@@ -1,0 +1,165 @@
+package io.citytwin.app;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.citytwin.http.ApiLimits;
+import io.citytwin.twin.ErrorType;
+import io.citytwin.twin.TwinException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The configuration of a node, read from a YAML file ({@code --config}); every value has a default, so an empty or
+ * absent file gives a working embedded node. Command-line options override the file. See docs/configuration.md.
+ *
+ * @param dataDir where the node keeps its data (SQLite files)
+ * @param http the HTTP API
+ * @param store the embedded store
+ * @param contexts JSON-LD @context resolution
+ */
+public record CityTwinConfig(
+        @JsonProperty("dataDir") Path dataDir,
+        @JsonProperty("http") Http http,
+        @JsonProperty("store") Store store,
+        @JsonProperty("contexts") Contexts contexts) {
+
+    public CityTwinConfig {
+        dataDir = dataDir == null ? Path.of("data") : dataDir;
+        http = http == null ? Http.DEFAULTS : http;
+        store = store == null ? Store.DEFAULTS : store;
+        contexts = contexts == null ? Contexts.DEFAULTS : contexts;
+    }
+
+    /** The defaults: ./data, port 8080 on all interfaces, synchronous=NORMAL, remote contexts allowed. */
+    public static CityTwinConfig defaults() {
+        return new CityTwinConfig(null, null, null, null);
+    }
+
+    /**
+     * The HTTP API.
+     *
+     * @param host interface to listen on
+     * @param port TCP port (0: any free port)
+     * @param maxBodyBytes largest request body
+     * @param defaultLimit page size without {@code limit}
+     * @param maxLimit largest {@code limit}
+     * @param maxQueryLength longest {@code q}
+     * @param maxBatch most entities per batch operation
+     */
+    public record Http(
+            @JsonProperty("host") String host,
+            @JsonProperty("port") Integer port,
+            @JsonProperty("maxBodyBytes") Long maxBodyBytes,
+            @JsonProperty("defaultLimit") Integer defaultLimit,
+            @JsonProperty("maxLimit") Integer maxLimit,
+            @JsonProperty("maxQueryLength") Integer maxQueryLength,
+            @JsonProperty("maxBatch") Integer maxBatch) {
+        static final Http DEFAULTS = new Http(null, null, null, null, null, null, null);
+
+        public Http {
+            ApiLimits d = ApiLimits.DEFAULTS;
+            host = host == null ? "0.0.0.0" : host;
+            port = port == null ? 8080 : port;
+            maxBodyBytes = maxBodyBytes == null ? d.maxBodyBytes() : maxBodyBytes;
+            defaultLimit = defaultLimit == null ? d.defaultLimit() : defaultLimit;
+            maxLimit = maxLimit == null ? d.maxLimit() : maxLimit;
+            maxQueryLength = maxQueryLength == null ? d.maxQueryLength() : maxQueryLength;
+            maxBatch = maxBatch == null ? d.maxBatch() : maxBatch;
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("http.port must be 0..65535, got " + port);
+            }
+        }
+
+        ApiLimits limits() {
+            return new ApiLimits(maxBodyBytes, defaultLimit, maxLimit, maxQueryLength, maxBatch);
+        }
+
+        Http withPort(int p) {
+            return new Http(host, p, maxBodyBytes, defaultLimit, maxLimit, maxQueryLength, maxBatch);
+        }
+
+        Http withHost(String h) {
+            return new Http(h, port, maxBodyBytes, defaultLimit, maxLimit, maxQueryLength, maxBatch);
+        }
+    }
+
+    /**
+     * The embedded SQLite store.
+     *
+     * @param synchronous NORMAL (survives a killed process; the default) or FULL (also survives power loss)
+     */
+    public record Store(@JsonProperty("synchronous") String synchronous) {
+        static final Store DEFAULTS = new Store(null);
+
+        public Store {
+            synchronous = synchronous == null ? "NORMAL" : synchronous.toUpperCase(java.util.Locale.ROOT);
+            if (!synchronous.equals("NORMAL") && !synchronous.equals("FULL")) {
+                throw new IllegalArgumentException("store.synchronous must be NORMAL or FULL, got " + synchronous);
+            }
+        }
+    }
+
+    /**
+     * JSON-LD @context resolution.
+     *
+     * @param allowRemote whether user contexts may be fetched over the network
+     * @param fetchTimeout timeout of one fetch (ISO 8601 duration, e.g. PT5S)
+     * @param mappings context URL to local file, checked before the network (for closed networks)
+     */
+    public record Contexts(
+            @JsonProperty("allowRemote") Boolean allowRemote,
+            @JsonProperty("fetchTimeout") Duration fetchTimeout,
+            @JsonProperty("mappings") Map<String, Path> mappings) {
+        static final Contexts DEFAULTS = new Contexts(null, null, null);
+
+        public Contexts {
+            allowRemote = allowRemote == null ? Boolean.TRUE : allowRemote;
+            fetchTimeout = fetchTimeout == null ? Duration.ofSeconds(5) : fetchTimeout;
+            mappings = mappings == null ? Map.of() : Map.copyOf(mappings);
+        }
+    }
+
+    /** This configuration with the given overrides applied (nulls keep the file's values). */
+    CityTwinConfig override(@Nullable Integer port, @Nullable String host, @Nullable Path dir) {
+        Http h = http;
+        if (port != null) {
+            h = h.withPort(port);
+        }
+        if (host != null) {
+            h = h.withHost(host);
+        }
+        return new CityTwinConfig(dir == null ? dataDir : dir, h, store, contexts);
+    }
+
+    /**
+     * Reads a YAML configuration file. Unknown keys are errors, so that a typo never silently falls back to a
+     * default.
+     */
+    public static CityTwinConfig load(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new TwinException(ErrorType.BAD_REQUEST_DATA, "config.missing", "Configuration file not found: " + file);
+        }
+        ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
+                .findAndRegisterModules()
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        try {
+            CityTwinConfig c = yaml.readValue(file.toFile(), CityTwinConfig.class);
+            return c == null ? defaults() : c;
+        } catch (UnrecognizedPropertyException e) {
+            throw new TwinException(
+                    ErrorType.BAD_REQUEST_DATA,
+                    "config.unknown-key",
+                    file + ": unknown setting '" + e.getPropertyName() + "' (known here: " + e.getKnownPropertyIds() + ")");
+        } catch (IOException | IllegalArgumentException e) {
+            throw new TwinException(
+                    ErrorType.BAD_REQUEST_DATA, "config.invalid", file + ": " + e.getMessage().split("\n")[0]);
+        }
+    }
+}

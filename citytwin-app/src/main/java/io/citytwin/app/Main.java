@@ -1,0 +1,169 @@
+package io.citytwin.app;
+
+import io.citytwin.twin.TwinException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The {@code citytwin} command line. */
+@Command(
+        name = "citytwin",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "CityTwin: an open city digital twin and intelligent operations center.",
+        subcommands = {Main.Serve.class, Main.Demo.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    static CommandLine commandLine() {
+        return new CommandLine(new Main()).setExecutionExceptionHandler((e, cmd, parsed) -> {
+            PrintWriter err = cmd.getErr();
+            if (e instanceof TwinException te) {
+                err.println("citytwin: " + te.detail());
+                return 2;
+            }
+            err.println("citytwin: " + e);
+            return 1;
+        });
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Options shared by the commands that run a node. */
+    static class NodeOptions {
+        @Option(
+                names = "--port",
+                paramLabel = "N",
+                description = "HTTP port of the API (default: 8080, or http.port in the config file).")
+        Integer port;
+
+        @Option(
+                names = "--host",
+                paramLabel = "ADDR",
+                description = "Interface to listen on (default: 0.0.0.0, all interfaces).")
+        String host;
+
+        @Option(
+                names = "--data-dir",
+                paramLabel = "DIR",
+                description = "Directory for the node's data (default: ./data, or dataDir in the config file).")
+        Path dataDir;
+
+        @Option(
+                names = "--config",
+                paramLabel = "FILE",
+                description = "YAML configuration file (see docs/configuration.md).")
+        Path config;
+
+        CityTwinConfig resolve() {
+            CityTwinConfig base = config == null ? CityTwinConfig.defaults() : CityTwinConfig.load(config);
+            return base.override(port, host, dataDir);
+        }
+    }
+
+    @Command(
+            name = "serve",
+            mixinStandardHelpOptions = true,
+            description = "Run a CityTwin node: the NGSI-LD API on the embedded store.")
+    static final class Serve implements Callable<Integer> {
+        @CommandLine.Mixin
+        NodeOptions options = new NodeOptions();
+
+        @Override
+        public Integer call() {
+            CityTwinConfig config = options.resolve();
+            Node node;
+            try {
+                node = Node.start(config, InstantSource.system(), Map.of());
+            } catch (TwinException e) {
+                if (e.code().equals("http.port-in-use")) {
+                    throw new TwinException(
+                            e.type(),
+                            e.code(),
+                            e.detail() + ". Choose another with --port N (or http.port in the config file).");
+                }
+                throw e;
+            }
+            return runUntilStopped(node, "CityTwin node", config);
+        }
+    }
+
+    @Command(
+            name = "demo",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Run the whole platform on embedded defaults with the sample city loaded.",
+                "If the HTTP port is taken, the next free port is used and printed."
+            })
+    static final class Demo implements Callable<Integer> {
+        @CommandLine.Mixin
+        NodeOptions options = new NodeOptions();
+
+        @Override
+        public Integer call() {
+            CityTwinConfig config = options.resolve();
+            Map<String, Path> sdm = SampleCity.installContexts(config.dataDir());
+            int port = config.http().port();
+            Node node = null;
+            for (int attempt = 0; node == null; attempt++) {
+                try {
+                    node = Node.start(config.override(port + attempt, null, null), InstantSource.system(), sdm);
+                } catch (TwinException e) {
+                    if (!e.code().equals("http.port-in-use") || attempt >= 20 || port == 0) {
+                        throw e;
+                    }
+                    System.out.println("Port " + (port + attempt) + " is taken, trying " + (port + attempt + 1));
+                }
+            }
+            int created = SampleCity.load(node);
+            System.out.println("Sample city: " + created + " Smart Data Models entities created ("
+                    + node.twin().size() + " in the twin).");
+            return runUntilStopped(node, "CityTwin demo", config);
+        }
+    }
+
+    private static int runUntilStopped(Node node, String what, CityTwinConfig config) {
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            node.close();
+            stopped.countDown();
+        }, "citytwin-shutdown"));
+        String host = config.http().host().equals("0.0.0.0") ? "localhost" : config.http().host();
+        String base = "http://" + host + ":" + node.httpPort();
+        System.out.println();
+        System.out.println(what + " is running. Data: " + config.dataDir().toAbsolutePath().normalize());
+        System.out.println("  NGSI-LD API  " + base + "/ngsi-ld/v1/entities?type=Streetlight");
+        System.out.println("  Health       " + base + "/health");
+        System.out.println("  Metrics      " + base + "/metrics");
+        System.out.println("Press Ctrl+C to stop.");
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    /** Prints the version from the jar manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"citytwin " + (v == null ? "dev" : v)};
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package io.citytwin.app;
+
+import io.citytwin.event.EventLog;
+import io.citytwin.event.InProcessEventLog;
+import io.citytwin.http.ApiServer;
+import io.citytwin.ngsild.ContextResolver;
+import io.citytwin.ngsild.EntityCodec;
+import io.citytwin.store.sqlite.SqliteOptions;
+import io.citytwin.store.sqlite.SqliteTwinRepository;
+import io.citytwin.twin.ErrorType;
+import io.citytwin.twin.Twin;
+import io.citytwin.twin.TwinException;
+import io.citytwin.twin.geo.GeoJson;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.HashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running CityTwin node on the embedded defaults: the SQLite store under the data directory, the in-process
+ * event log, the twin loaded from disk, and the HTTP API. Built by {@link #start}; {@link #close} stops it in reverse
+ * order so that every acknowledged change is on disk.
+ */
+public final class Node implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Node.class);
+
+    private final SqliteTwinRepository repository;
+    private final EventLog eventLog;
+    private final Twin twin;
+    private final ContextResolver contexts;
+    private final EntityCodec codec;
+    private final ApiServer api;
+
+    private Node(
+            SqliteTwinRepository repository,
+            EventLog eventLog,
+            Twin twin,
+            ContextResolver contexts,
+            EntityCodec codec,
+            ApiServer api) {
+        this.repository = repository;
+        this.eventLog = eventLog;
+        this.twin = twin;
+        this.contexts = contexts;
+        this.codec = codec;
+        this.api = api;
+    }
+
+    /**
+     * Opens the store, loads the twin and starts the API.
+     *
+     * @param extraContextMappings context URL to local file mappings added to the configured ones (e.g. the bundled
+     *     Smart Data Models contexts of the demo)
+     * @throws TwinException {@code http.port-in-use} when the HTTP port is taken; {@code store.open-failed} when the
+     *     data directory cannot be used
+     */
+    public static Node start(CityTwinConfig config, InstantSource clock, Map<String, Path> extraContextMappings) {
+        Path dir = config.dataDir().toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new TwinException(
+                    ErrorType.INTERNAL_ERROR, "store.open-failed", "Cannot create the data directory " + dir, e);
+        }
+        long t0 = System.nanoTime();
+        SqliteTwinRepository repository = SqliteTwinRepository.open(
+                dir,
+                SqliteOptions.defaults()
+                        .withClock(clock)
+                        .withSynchronous(SqliteOptions.Synchronous.valueOf(config.store().synchronous())));
+        InProcessEventLog eventLog = new InProcessEventLog(
+                1 << 17, (name, e) -> LOG.error("Event consumer '{}' failed", name, e));
+        Twin twin = new Twin(repository, eventLog, clock);
+        long loaded = twin.load();
+        LOG.info(
+                "Loaded {} entities in {} tenants from {} in {} ms",
+                loaded,
+                twin.tenants().size(),
+                dir,
+                Duration.ofNanos(System.nanoTime() - t0).toMillis());
+
+        Map<String, Path> mappings = new HashMap<>(extraContextMappings);
+        mappings.putAll(config.contexts().mappings());
+        ContextResolver contexts = ContextResolver.builder()
+                .allowRemote(config.contexts().allowRemote())
+                .fetchTimeout(config.contexts().fetchTimeout())
+                .localMappings(mappings)
+                .build();
+        EntityCodec codec = new EntityCodec(GeoJson::parse);
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        Gauge.builder("citytwin.twin.entities", twin, Twin::size)
+                .description("Entities in the twin, all tenants")
+                .register(metrics);
+        Gauge.builder("citytwin.store.pending.writes", repository, r -> r.pendingWrites())
+                .description("Mutations waiting for the group commit")
+                .register(metrics);
+        ApiServer api;
+        try {
+            api = ApiServer.builder()
+                    .twin(twin)
+                    .contexts(contexts)
+                    .codec(codec)
+                    .limits(config.http().limits())
+                    .metrics(metrics)
+                    .host(config.http().host())
+                    .port(config.http().port())
+                    .build()
+                    .start();
+        } catch (RuntimeException e) {
+            eventLog.close();
+            repository.close();
+            throw e;
+        }
+        return new Node(repository, eventLog, twin, contexts, codec, api);
+    }
+
+    public Twin twin() {
+        return twin;
+    }
+
+    public EntityCodec codec() {
+        return codec;
+    }
+
+    public ContextResolver contexts() {
+        return contexts;
+    }
+
+    /** The HTTP port the API listens on. */
+    public int httpPort() {
+        return api.port();
+    }
+
+    @Override
+    public void close() {
+        api.close();
+        eventLog.close();
+        repository.close();
+    }
+}

@@ -1,0 +1,253 @@
+package io.citytwin.http;
+
+import io.citytwin.ngsild.ContextResolver;
+import io.citytwin.ngsild.EntityCodec;
+import io.citytwin.twin.ErrorType;
+import io.citytwin.twin.Twin;
+import io.citytwin.twin.TwinException;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.router.JavalinDefaultRoutingApi;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP server of a CityTwin node: the NGSI-LD API under {@code /ngsi-ld/v1}, {@code /health} and Prometheus
+ * {@code /metrics}. Runs every request on a virtual thread.
+ *
+ * <p>Every error leaves as NGSI-LD problem details with the right status; unexpected failures are logged with their
+ * stack trace and answered with a generic InternalError, never with internals.
+ */
+public final class ApiServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+
+    private final Javalin app;
+    private final Twin twin;
+    private final ContextResolver resolver;
+    private final EntityCodec codec;
+    private final ApiLimits limits;
+    private final PrometheusMeterRegistry metrics;
+    private final Responses out = new Responses();
+    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+    private final Map<String, Counter> errorCounters = new ConcurrentHashMap<>();
+
+    private ApiServer(Builder b) {
+        this.twin = Objects.requireNonNull(b.twin);
+        this.resolver = Objects.requireNonNull(b.resolver);
+        this.codec = Objects.requireNonNull(b.codec);
+        this.limits = b.limits;
+        this.metrics = Objects.requireNonNull(b.metrics);
+        EntityHandlers entities = new EntityHandlers(twin, codec, out, limits);
+        DiscoveryHandlers discovery = new DiscoveryHandlers(twin, out);
+        this.app = Javalin.create(c -> {
+            c.concurrency.useVirtualThreads = true;
+            c.http.maxRequestSize = limits.maxBodyBytes();
+            c.startup.showJavalinBanner = false;
+            c.jetty.host = b.host;
+            c.jetty.port = b.port;
+            JavalinDefaultRoutingApi r = c.routes;
+            String v1 = "/ngsi-ld/v1";
+            r.post(v1 + "/entities", h(entities::create));
+            r.get(v1 + "/entities", h(entities::query));
+            r.get(v1 + "/entities/{id}", h(entities::retrieve));
+            r.put(v1 + "/entities/{id}", h(entities::replace));
+            r.patch(v1 + "/entities/{id}", h(entities::merge));
+            r.delete(v1 + "/entities/{id}", h(entities::delete));
+            r.post(v1 + "/entities/{id}/attrs", h(entities::appendAttrs));
+            r.patch(v1 + "/entities/{id}/attrs", h(entities::updateAttrs));
+            r.patch(v1 + "/entities/{id}/attrs/{attrId}", h(entities::patchAttr));
+            r.put(v1 + "/entities/{id}/attrs/{attrId}", h(entities::replaceAttr));
+            r.delete(v1 + "/entities/{id}/attrs/{attrId}", h(entities::deleteAttr));
+            r.post(v1 + "/entityOperations/create", h(entities::batchCreate));
+            r.post(v1 + "/entityOperations/upsert", h(entities::batchUpsert));
+            r.post(v1 + "/entityOperations/update", h(entities::batchUpdate));
+            r.post(v1 + "/entityOperations/delete", h(entities::batchDelete));
+            r.post(v1 + "/entityOperations/merge", h(entities::batchMerge));
+            r.post(v1 + "/entityOperations/query", h(entities::batchQuery));
+            r.get(v1 + "/types", h(discovery::types));
+            r.get(v1 + "/types/{type}", h(discovery::type));
+            r.get(v1 + "/attributes", h(discovery::attributes));
+            r.get(v1 + "/attributes/{attrId}", h(discovery::attribute));
+            r.get("/ngsi-ld/ex/v1/tenants", h(discovery::tenants));
+            r.get("/health", ctx -> ctx.json(health()));
+            r.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape()));
+            io.javalin.http.Handler unknown = h(req -> {
+                throw TwinException.notFound(
+                        "http.no-such-endpoint",
+                        "No NGSI-LD operation at " + req.ctx.method() + " " + req.ctx.path());
+            });
+            for (String p : new String[] {"/ngsi-ld/<rest>"}) {
+                r.get(p, unknown);
+                r.post(p, unknown);
+                r.put(p, unknown);
+                r.patch(p, unknown);
+                r.delete(p, unknown);
+            }
+        });
+    }
+
+    /** A builder; {@code twin}, {@code resolver} and {@code codec} are required. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Starts listening. Throws {@link TwinException} (InternalError, code {@code http.port-in-use}) when the port is taken. */
+    public ApiServer start() {
+        try {
+            app.start();
+        } catch (RuntimeException e) {
+            Throwable t = e;
+            while (t != null) {
+                if (t instanceof java.net.BindException) {
+                    throw new TwinException(
+                            ErrorType.INTERNAL_ERROR,
+                            "http.port-in-use",
+                            "HTTP port " + app.unsafe.jetty.port + " is already in use",
+                            e);
+                }
+                t = t.getCause();
+            }
+            throw e;
+        }
+        return this;
+    }
+
+    /** The port the server listens on (useful with port 0). */
+    public int port() {
+        return app.port();
+    }
+
+    public PrometheusMeterRegistry metrics() {
+        return metrics;
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+
+    private Map<String, Object> health() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("status", "UP");
+        m.put("entities", twin.size());
+        m.put("tenants", twin.tenants().size());
+        return m;
+    }
+
+    private io.javalin.http.Handler h(Consumer<ApiRequest> handler) {
+        return ctx -> {
+            long start = System.nanoTime();
+            try {
+                long declared = ctx.contentLength();
+                if (declared > limits.maxBodyBytes()) {
+                    throw new TwinException(
+                            ErrorType.PAYLOAD_TOO_LARGE,
+                            "http.body-too-large",
+                            "Request body of " + declared + " bytes exceeds the limit of " + limits.maxBodyBytes()
+                                    + " bytes");
+                }
+                handler.accept(new ApiRequest(ctx, resolver, codec, limits.maxBodyBytes()));
+            } catch (TwinException e) {
+                problem(ctx, e);
+            } catch (HttpResponseException e) {
+                problem(ctx, e.getStatus() == 413
+                        ? new TwinException(ErrorType.PAYLOAD_TOO_LARGE, "http.body-too-large", e.getMessage())
+                        : TwinException.invalid("http.invalid", e.getMessage()));
+            } catch (RuntimeException e) {
+                LOG.error("Unexpected failure in {} {}", ctx.method(), ctx.path(), e);
+                problem(ctx, new TwinException(
+                        ErrorType.INTERNAL_ERROR, "internal", "Internal error; the node's log has the details"));
+            } finally {
+                String route = ctx.endpoint() == null ? "unknown" : ctx.endpoint().path;
+                timers.computeIfAbsent(ctx.method().name() + " " + route + " " + ctx.statusCode(), k -> Timer.builder(
+                                        "citytwin.http.requests")
+                                .description("NGSI-LD API requests by route and status")
+                                .tag("method", ctx.method().name())
+                                .tag("route", route)
+                                .tag("status", Integer.toString(ctx.statusCode()))
+                                .publishPercentiles(0.5, 0.95, 0.99)
+                                .register(metrics))
+                        .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+            }
+        };
+    }
+
+    private void problem(Context ctx, TwinException e) {
+        errorCounters
+                .computeIfAbsent(e.type().title(), t -> Counter.builder("citytwin.http.errors")
+                        .description("Error responses by NGSI-LD error type")
+                        .tag("type", t)
+                        .register(metrics))
+                .increment();
+        if (e.type() == ErrorType.INTERNAL_ERROR && e.getCause() != null) {
+            LOG.error("Internal error ({}): {}", e.code(), e.detail(), e.getCause());
+        }
+        ctx.status(e.type().status()).contentType(MediaTypes.JSON).result(out.bytes(Problems.of(e)));
+    }
+
+    /** Builds an {@link ApiServer}. */
+    public static final class Builder {
+        private Twin twin;
+        private ContextResolver resolver;
+        private EntityCodec codec;
+        private ApiLimits limits = ApiLimits.DEFAULTS;
+        private PrometheusMeterRegistry metrics;
+        private String host = "0.0.0.0";
+        private int port = 8080;
+
+        private Builder() {}
+
+        public Builder twin(Twin twin) {
+            this.twin = twin;
+            return this;
+        }
+
+        public Builder contexts(ContextResolver resolver) {
+            this.resolver = resolver;
+            return this;
+        }
+
+        public Builder codec(EntityCodec codec) {
+            this.codec = codec;
+            return this;
+        }
+
+        public Builder limits(ApiLimits limits) {
+            this.limits = Objects.requireNonNull(limits);
+            return this;
+        }
+
+        public Builder metrics(PrometheusMeterRegistry metrics) {
+            this.metrics = metrics;
+            return this;
+        }
+
+        /** The interface to listen on; default all. */
+        public Builder host(String host) {
+            this.host = Objects.requireNonNull(host);
+            return this;
+        }
+
+        /** The TCP port; 0 picks a free one. Default 8080. */
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        public ApiServer build() {
+            if (metrics == null) {
+                metrics = new PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+            }
+            return new ApiServer(this);
+        }
+    }
+}
