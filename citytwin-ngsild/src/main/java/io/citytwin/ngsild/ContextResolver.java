@@ -270,7 +270,8 @@ public final class ContextResolver {
                 if (response.statusCode() / 100 != 2) {
                     throw unavailable(url, "HTTP status " + response.statusCode());
                 }
-                long declared = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+                long declared =
+                        response.headers().firstValueAsLong("Content-Length").orElse(-1);
                 if (declared > MAX_DOCUMENT_BYTES) {
                     throw unavailable(url, "larger than 1 MB");
                 }
@@ -334,7 +335,9 @@ public final class ContextResolver {
 
     private static TwinException unavailable(String url, String reason) {
         return new TwinException(
-                ErrorType.LD_CONTEXT_NOT_AVAILABLE, "context.unavailable", "Cannot load @context " + url + ": " + reason);
+                ErrorType.LD_CONTEXT_NOT_AVAILABLE,
+                "context.unavailable",
+                "Cannot load @context " + url + ": " + reason);
     }
 
     private static TwinException unavailable(String url, String reason, Throwable cause) {

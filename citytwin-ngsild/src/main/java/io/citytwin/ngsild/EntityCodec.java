@@ -253,8 +253,7 @@ public final class EntityCodec {
     private Attribute parseInstance(String name, @Nullable Object json, LdContext ctx, int depth) {
         if (!(json instanceof Map<?, ?> m)) {
             if (json == null) {
-                throw TwinException.badData(
-                        "attribute.value-null", "Attribute " + ctx.compactIri(name) + " is null");
+                throw TwinException.badData("attribute.value-null", "Attribute " + ctx.compactIri(name) + " is null");
             }
             // Concise form: a bare value is a Property.
             return new Attribute(AttributeKind.PROPERTY, Json.freeze(json), null, null, null, Map.of(), null, null);
@@ -403,7 +402,8 @@ public final class EntityCodec {
                 Object list = unwrapList(v);
                 if (!(list instanceof List<?> l)) {
                     throw TwinException.badData(
-                            "attribute.value-list-invalid", "valueList of " + ctx.compactIri(name) + " must be an array");
+                            "attribute.value-list-invalid",
+                            "valueList of " + ctx.compactIri(name) + " must be an array");
                 }
                 yield Json.freeze(l);
             }
@@ -461,7 +461,8 @@ public final class EntityCodec {
             }
             if (!(u instanceof String s) || !EntityId.isValid(s)) {
                 throw TwinException.badData(
-                        "attribute.object-invalid", "Relationship " + ctx.compactIri(name) + " targets a non-URI: " + o);
+                        "attribute.object-invalid",
+                        "Relationship " + ctx.compactIri(name) + " targets a non-URI: " + o);
             }
             out.add(s);
         }
@@ -558,13 +559,16 @@ public final class EntityCodec {
             if (v == null) {
                 continue;
             }
-            if (Ngsi.NULL_URN.equals(v) || (v instanceof List<?> l && l.size() == 1 && Ngsi.NULL_URN.equals(l.get(0)))) {
+            if (Ngsi.NULL_URN.equals(v)
+                    || (v instanceof List<?> l && l.size() == 1 && Ngsi.NULL_URN.equals(l.get(0)))) {
                 return true;
             }
             if (k == AttributeKind.LANGUAGE_PROPERTY
                     && v instanceof Map<?, ?> lm
                     && (Ngsi.NULL_URN.equals(lm.get("@none"))
-                            || (lm.size() == 1 && Ngsi.NULL_URN.equals(lm.values().iterator().next())))) {
+                            || (lm.size() == 1
+                                    && Ngsi.NULL_URN.equals(
+                                            lm.values().iterator().next())))) {
                 return true;
             }
         }
@@ -579,7 +583,8 @@ public final class EntityCodec {
      * ctx}. The map is insertion-ordered and holds JSON null as Java null.
      */
     public Map<String, Object> render(Entity e, RenderOptions opts, LdContext ctx) {
-        LinkedHashMap<String, Object> out = LinkedHashMap.newLinkedHashMap(e.attributes().size() + 5);
+        LinkedHashMap<String, Object> out =
+                LinkedHashMap.newLinkedHashMap(e.attributes().size() + 5);
         if (opts.includeContext()) {
             out.put("@context", ctx.contextValue());
         }
@@ -673,8 +678,7 @@ public final class EntityCodec {
             out.put("value", toOutput(best.getValue()));
             out.put("lang", String.valueOf(best.getKey()));
         } else {
-            boolean keepType = !concise
-                    || (a.kind() == AttributeKind.PROPERTY && isGeometry(a.value()));
+            boolean keepType = !concise || (a.kind() == AttributeKind.PROPERTY && isGeometry(a.value()));
             if (keepType) {
                 out.put("type", a.kind().typeName());
             }
