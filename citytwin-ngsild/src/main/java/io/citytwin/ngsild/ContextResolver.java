@@ -163,7 +163,8 @@ public final class ContextResolver {
         } else if (frozen instanceof List<?> l && l.size() == 1 && l.get(0) instanceof String s) {
             link = s;
         }
-        return new LdContext(p.terms, p.vocab, frozen, link);
+        Object echo = EntityCodec.toOutput(frozen);
+        return new LdContext(p.terms, p.vocab, echo == null ? frozen : echo, link);
     }
 
     /** Frozen JSON holds {@link Json#NULL}; the processor expects Java nulls (null term definitions). */
@@ -226,6 +227,11 @@ public final class ContextResolver {
         } catch (TwinException e) {
             LOG.debug("@context {} not loaded: {}", url, e.detail());
             return new Loaded(null, e, clock.instant());
+        } catch (RuntimeException e) {
+            // Anything unexpected (e.g. from the HTTP client) must still complete the shared future.
+            LOG.warn("@context {} not loaded", url, e);
+            return new Loaded(
+                    null, unavailable(url, "failed (" + e.getClass().getSimpleName() + ")", e), clock.instant());
         }
     }
 

@@ -77,6 +77,8 @@ public final class EntityCodec {
     private static final Set<String> ENTITY_MEMBERS =
             Set.of("id", "type", "@context", "scope", "createdAt", "modifiedAt", "deletedAt");
 
+    private static final AttributeKind[] KINDS = AttributeKind.values();
+
     private final Function<Object, GeoValue> geoParser;
     private final ObjectMapper mapper;
 
@@ -242,7 +244,7 @@ public final class EntityCodec {
         if (m.get("type") instanceof String t && AttributeKind.ofTypeName(t).isPresent()) {
             return true;
         }
-        for (AttributeKind k : AttributeKind.values()) {
+        for (AttributeKind k : KINDS) {
             if (m.containsKey(k.valueMember())) {
                 return true;
             }
@@ -265,7 +267,7 @@ public final class EntityCodec {
                     "attribute.value-missing",
                     "Attribute " + ctx.compactIri(name) + " of type " + kind.typeName() + " has no '" + member + "'");
         }
-        for (AttributeKind other : AttributeKind.values()) {
+        for (AttributeKind other : KINDS) {
             String om = other.valueMember();
             if (!om.equals(member) && m.containsKey(om)) {
                 throw TwinException.badData(
@@ -339,7 +341,7 @@ public final class EntityCodec {
         }
         // Concise form: the value member says the kind.
         AttributeKind found = null;
-        for (AttributeKind k : AttributeKind.values()) {
+        for (AttributeKind k : KINDS) {
             if (k != AttributeKind.GEO_PROPERTY && m.containsKey(k.valueMember())) {
                 if (found != null) {
                     throw TwinException.badData(
@@ -554,7 +556,7 @@ public final class EntityCodec {
         if (!(json instanceof Map<?, ?> m)) {
             return false;
         }
-        for (AttributeKind k : AttributeKind.values()) {
+        for (AttributeKind k : KINDS) {
             Object v = m.get(k.valueMember());
             if (v == null) {
                 continue;

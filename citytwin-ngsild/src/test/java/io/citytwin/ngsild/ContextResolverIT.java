@@ -14,10 +14,17 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,6 +41,12 @@ class ContextResolverIT {
         server.createContext("/", exchange -> {
             String path = exchange.getRequestURI().getPath();
             hits.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
+            if (path.equals("/moved.jsonld")) {
+                exchange.getResponseHeaders().add("Location", "/ctx.jsonld");
+                exchange.sendResponseHeaders(302, -1);
+                exchange.close();
+                return;
+            }
             String body = docs.get(path);
             byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/ld+json");
@@ -130,5 +143,71 @@ class ContextResolverIT {
         docs.put("/evil.jsonld", "{\"@context\": {\"location\": \"https://evil.org/loc\"}}");
         LdContext ctx = resolver().resolve(base + "/evil.jsonld");
         assertThat(ctx.expandTerm("location")).isEqualTo(Ngsi.LOCATION);
+    }
+
+    @Test
+    void failedFetch_isRetriedAfterFailureTtl() {
+        AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2024-01-01T00:00:00Z"));
+        InstantSource clock = now::get;
+        ContextResolver r = ContextResolver.builder().clock(clock).build();
+        String url = base + "/later.jsonld";
+        assertThatThrownBy(() -> r.resolve(url)).isInstanceOf(TwinException.class);
+        docs.put("/later.jsonld", "{\"@context\": {\"late\": \"https://example.org/late\"}}");
+        assertThatThrownBy(() -> r.resolve(url)).isInstanceOf(TwinException.class);
+        assertThat(hits.get("/later.jsonld").get()).isEqualTo(1);
+        now.set(now.get().plus(ContextResolver.FAILURE_TTL).plusSeconds(1));
+        assertThat(r.resolve(url).expandTerm("late")).isEqualTo("https://example.org/late");
+        assertThat(hits.get("/later.jsonld").get()).isEqualTo(2);
+    }
+
+    @Test
+    void nestingDeeperThanLimit_isLdContextNotAvailable() {
+        for (int i = 0; i < 12; i++) {
+            docs.put("/n" + i + ".jsonld", "{\"@context\": \"n" + (i + 1) + ".jsonld\"}");
+        }
+        docs.put("/n12.jsonld", "{\"@context\": {}}");
+        assertThatThrownBy(() -> resolver().resolve(base + "/n0.jsonld"))
+                .isInstanceOfSatisfying(TwinException.class, e -> {
+                    assertThat(e.type()).isEqualTo(ErrorType.LD_CONTEXT_NOT_AVAILABLE);
+                    assertThat(e.code()).isEqualTo("context.too-deep");
+                });
+    }
+
+    @Test
+    void redirects_areFollowed() {
+        docs.put("/ctx.jsonld", "{\"@context\": {\"speed\": \"https://example.org/speed\"}}");
+        assertThat(resolver().resolve(base + "/moved.jsonld").expandTerm("speed"))
+                .isEqualTo("https://example.org/speed");
+    }
+
+    @Test
+    void documentOverOneMegabyte_isLdContextNotAvailable() {
+        StringBuilder big = new StringBuilder("{\"@context\": {\"a\": \"");
+        big.append("x".repeat(ContextResolver.MAX_DOCUMENT_BYTES));
+        big.append("\"}}");
+        docs.put("/big.jsonld", big.toString());
+        assertThatThrownBy(() -> resolver().resolve(base + "/big.jsonld"))
+                .isInstanceOfSatisfying(
+                        TwinException.class, e -> assertThat(e.detail()).contains("1 MB"));
+    }
+
+    @Test
+    void concurrentRequests_fetchOnce_andShareOneLdContext() throws Exception {
+        docs.put("/ctx.jsonld", "{\"@context\": {\"speed\": \"https://example.org/speed\"}}");
+        ContextResolver r = resolver();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<LdContext>> results = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                results.add(pool.submit(() -> r.resolve(base + "/ctx.jsonld")));
+            }
+            LdContext first = results.get(0).get();
+            for (Future<LdContext> f : results) {
+                assertThat(f.get()).isSameAs(first);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(hits.get("/ctx.jsonld").get()).isEqualTo(1);
     }
 }

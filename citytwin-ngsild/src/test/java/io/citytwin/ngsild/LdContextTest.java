@@ -139,4 +139,12 @@ class LdContextTest {
             assertThat(e.code()).isEqualTo("context.invalid");
         });
     }
+
+    @Test
+    void contextValue_withNullTerm_echoesJavaNull() {
+        Map<String, Object> inline = new java.util.HashMap<>();
+        inline.put("foo", null);
+        Object echoed = resolver.resolve(List.of(inline)).contextValue();
+        assertThat(echoed).isEqualTo(List.of(inline));
+    }
 }
