@@ -1,13 +1,18 @@
 package io.citytwin.twin.geo;
 
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.locationtech.jts.geom.Envelope;
 import org.locationtech.jts.geom.Geometry;
+import org.locationtech.jts.geom.Point;
 
 /**
  * A dynamic, thread-safe index of geometries (lon/lat) by key, for prefiltering geo-queries: {@link #query} yields
@@ -18,11 +23,11 @@ import org.locationtech.jts.geom.Geometry;
  * because entities move all the time (vehicles update their position thousands of times per second) and a static
  * tree (JTS STRtree) cannot be updated, while a dynamic R-tree pays rebalancing on every move.
  *
- *  - placements: ConcurrentHashMap<K, Placement>, the current placement of each key. A point stores just its
+ *  - placements: ConcurrentHashMap&lt;K, Placement&gt;, the current placement of each key. A point stores just its
  *    x/y (the cell is recomputed from them); a box stores its envelope and its cell range.
- *  - cells: ConcurrentHashMap<Long cellKey, Set<K>> for geometries spanning at most maxCellsPerEntry cells
+ *  - cells: ConcurrentHashMap&lt;Long cellKey, Set&lt;K&gt;&gt; for geometries spanning at most maxCellsPerEntry cells
  *    (points, short lines, buildings); a point lives in exactly one cell, a small box in each cell it touches.
- *    cellKey = column << 32 | row. Empty cells are removed, so memory follows the data, not the grid.
+ *    cellKey = column &lt;&lt; 32 | row. Empty cells are removed, so memory follows the data, not the grid.
  *  - large: one set of the keys whose envelopes span more cells (districts, long roads); scanned on every query.
  *    There are few such geometries and they rarely move.
  *
@@ -31,15 +36,19 @@ import org.locationtech.jts.geom.Geometry;
  *
  * query visits the cells of the search envelope (or, when that range holds more cells than are occupied, such as
  * for a whole-world envelope, iterates the occupied cells instead), then the large set. No duplicates: a key is
- * reported only from its reference cell, the first cell of the intersection of its cell range with the query's
+ * taken only from its reference cell, the first cell of the intersection of its cell range with the query's
  * (the classic grid de-duplication), judged on its current placement, and a large key only from the large set.
+ * A key that changes cells while a query runs can still be met twice (old cell, then new cell, its placement
+ * published in between); counters of cell-membership changes started and in flight (untouched by moves within
+ * a cell, the common case for vehicles) tell the query to de-duplicate its gathered keys through a HashSet in
+ * that case only.
  * Points outside [-180,180] x [-90,90] are clamped into the border cells; envelopes are checked exactly.
  *
  * Consistency: weakly consistent like ConcurrentHashMap iteration. A key moved or removed during a query may be
  * reported at its old or new position or missed, but never twice and never with a placement it never had.
- * Memory: about 100 bytes per point (placement node and record, one set node), plus about 200 bytes per occupied
- * cell. The antimeridian is not wrapped: callers pass envelopes already widened to the full longitude range when
- * they cross it (see Geodesy.expand).
+ * Memory (measured, 1M points in 3,600 cells): 110 bytes per point (placement node, PointAt record, one set
+ * node, table slots), plus about 200 bytes per occupied cell. The antimeridian is not wrapped: callers pass
+ * envelopes already widened to the full longitude range when they cross it (see Geodesy.expand).
  * </pre>
  *
  * @param <K> the key type (e.g. an entity id); needs value-based {@code equals}/{@code hashCode}
@@ -58,6 +67,14 @@ public final class SpatialIndex<K> {
     private final ConcurrentHashMap<K, Placement> placements = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Long, Set<K>> cells = new ConcurrentHashMap<>();
     private final Set<K> large = ConcurrentHashMap.newKeySet();
+    /*
+     * Changes of cell membership: started ones, and those not yet published in placements. A query that began
+     * while one was in flight, or during which one started, de-duplicates its result (see the design comment).
+     * In flight is raised before started, and lowered after publication, so that no change can slip between the
+     * query's two reads unseen.
+     */
+    private final AtomicLong movesStarted = new AtomicLong();
+    private final AtomicLong movesInFlight = new AtomicLong();
 
     /** An index with {@link #DEFAULT_CELL_DEGREES} and {@link #DEFAULT_MAX_CELLS_PER_ENTRY}. */
     public SpatialIndex() {
@@ -89,23 +106,32 @@ public final class SpatialIndex<K> {
      */
     public void put(K key, Geometry geometry) {
         Objects.requireNonNull(key);
-        Envelope env = geometry.getEnvelopeInternal();
-        if (env.isNull()) {
+        if (geometry.isEmpty()) {
             throw new IllegalArgumentException("cannot index an empty geometry");
         }
-        Placement placement = place(env);
+        // Not getEnvelopeInternal() for points: it would cache a 48-byte Envelope in every caller's Point.
+        Placement placement =
+                geometry instanceof Point p ? new PointAt(p.getX(), p.getY()) : place(geometry.getEnvelopeInternal());
+        boolean[] changedCells = new boolean[1];
         placements.compute(key, (k, old) -> {
-            move(k, old, placement);
+            changedCells[0] = move(k, old, placement);
             return placement;
         });
+        if (changedCells[0]) {
+            movesInFlight.decrementAndGet();
+        }
     }
 
     /** Removes {@code key}; nothing happens when it is absent. */
     public void remove(K key) {
+        boolean[] changedCells = new boolean[1];
         placements.computeIfPresent(key, (k, old) -> {
-            move(k, old, null);
+            changedCells[0] = move(k, old, null);
             return null;
         });
+        if (changedCells[0]) {
+            movesInFlight.decrementAndGet();
+        }
     }
 
     /** The number of keys indexed. */
@@ -115,12 +141,16 @@ public final class SpatialIndex<K> {
 
     /**
      * Calls {@code sink} once for each key whose geometry's envelope intersects {@code env} (boundaries included).
-     * The sink runs on the calling thread and must not call {@link #put} or {@link #remove} of this index.
+     * The keys are gathered first and handed to the sink after the scan, on the calling thread; the sink may
+     * update this index.
      */
     public void query(Envelope env, Consumer<? super K> sink) {
         if (env.isNull()) {
             return;
         }
+        long startedBefore = movesStarted.get();
+        boolean quiet = movesInFlight.get() == 0;
+        ArrayList<K> found = new ArrayList<>();
         int qx0 = column(env.getMinX());
         int qx1 = column(env.getMaxX());
         int qy0 = row(env.getMinY());
@@ -131,7 +161,7 @@ public final class SpatialIndex<K> {
                 for (int y = qy0; y <= qy1; y++) {
                     Set<K> keys = cells.get(cellKey(x, y));
                     if (keys != null) {
-                        visitCell(keys, x, y, qx0, qy0, env, sink);
+                        visitCell(keys, x, y, qx0, qy0, env, found);
                     }
                 }
             }
@@ -141,24 +171,38 @@ public final class SpatialIndex<K> {
                 int x = (int) (ck >>> 32);
                 int y = (int) ck;
                 if (x >= qx0 && x <= qx1 && y >= qy0 && y <= qy1) {
-                    visitCell(cell.getValue(), x, y, qx0, qy0, env, sink);
+                    visitCell(cell.getValue(), x, y, qx0, qy0, env, found);
                 }
             }
         }
         for (K key : large) {
             if (placements.get(key) instanceof Box b && b.large() && b.intersects(env)) {
-                sink.accept(key);
+                found.add(key);
+            }
+        }
+        if (quiet && movesStarted.get() == startedBefore) {
+            for (int i = 0, n = found.size(); i < n; i++) {
+                sink.accept(found.get(i));
+            }
+        } else {
+            // A key that changed cells during the scan may have been met in its old and its new cells.
+            HashSet<K> seen = HashSet.newHashSet(found.size());
+            for (int i = 0, n = found.size(); i < n; i++) {
+                K key = found.get(i);
+                if (seen.add(key)) {
+                    sink.accept(key);
+                }
             }
         }
     }
 
-    private void visitCell(Set<K> keys, int x, int y, int qx0, int qy0, Envelope env, Consumer<? super K> sink) {
+    private void visitCell(Set<K> keys, int x, int y, int qx0, int qy0, Envelope env, List<K> found) {
         for (K key : keys) {
             switch (placements.get(key)) {
                 case null -> {}
                 case PointAt p -> {
                     if (column(p.x()) == x && row(p.y()) == y && env.intersects(p.x(), p.y())) {
-                        sink.accept(key);
+                        found.add(key);
                     }
                 }
                 case Box b -> {
@@ -168,7 +212,7 @@ public final class SpatialIndex<K> {
                             && x <= b.x1()
                             && y <= b.y1()
                             && b.intersects(env)) {
-                        sink.accept(key);
+                        found.add(key);
                     }
                 }
             }
@@ -187,19 +231,25 @@ public final class SpatialIndex<K> {
         return new Box(env.getMinX(), env.getMaxX(), env.getMinY(), env.getMaxY(), x0, x1, y0, y1, isLarge);
     }
 
-    /* Runs under the key's lock in placements.compute: enter the new cells, then leave the old ones not shared. */
-    private void move(K key, @Nullable Placement from, @Nullable Placement to) {
+    /*
+     * Runs under the key's lock in placements.compute: enter the new cells, then leave the old ones not shared.
+     * Returns whether cell membership changed (then a move was started, to be ended by the caller).
+     */
+    private boolean move(K key, @Nullable Placement from, @Nullable Placement to) {
         if (from instanceof PointAt a && to instanceof PointAt b) {
             int ax = column(a.x());
             int ay = row(a.y());
             int bx = column(b.x());
             int by = row(b.y());
-            if (ax != bx || ay != by) {
-                enter(key, bx, by);
-                leave(key, ax, ay);
+            if (ax == bx && ay == by) {
+                return false;
             }
-            return;
+            startMove();
+            enter(key, bx, by);
+            leave(key, ax, ay);
+            return true;
         }
+        startMove();
         if (to != null) {
             switch (to) {
                 case PointAt pt -> enter(key, column(pt.x()), row(pt.y()));
@@ -231,6 +281,12 @@ public final class SpatialIndex<K> {
                 }
             }
         }
+        return true;
+    }
+
+    private void startMove() {
+        movesInFlight.incrementAndGet();
+        movesStarted.incrementAndGet();
     }
 
     private void leaveUnlessHeld(K key, int x, int y, @Nullable Placement to) {
