@@ -117,7 +117,12 @@ public sealed interface Query permits Query.And, Query.Or, Query.Exists, Query.N
 
     /**
      * Whether {@code entity} matches; its attribute names must be in the same form as this query's (call after
-     * {@link #mapNames}). Never throws for any entity; see {@link QueryEvaluator} for the semantics.
+     * {@link #mapNames}). Never throws for any entity.
+     *
+     * <p>Semantics (clause 4.9; full rules in the comment atop {@code QueryEvaluator}): a term matches if ANY instance
+     * of the attribute (any datasetId) matches; for a JSON array value if any element matches; a missing attribute
+     * matches no comparison, {@code !=} included; {@code !=} and {@code !~=} are the negations of {@code ==} and
+     * {@code ~=} on an existing value; mismatched types do not match; {@code ~=} uses {@code Matcher.find()}.
      */
     default boolean test(Entity entity) {
         return QueryEvaluator.test(this, entity);
