@@ -1,0 +1,108 @@
+package io.citytwin.store.sqlite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.citytwin.testkit.FakeClock;
+import io.citytwin.testkit.Fixtures;
+import io.citytwin.testkit.TwinRepositoryContract;
+import io.citytwin.twin.Mutation;
+import io.citytwin.twin.TenantId;
+import io.citytwin.twin.TwinException;
+import io.citytwin.twin.TwinRepository;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+class SqliteTwinRepositoryTest extends TwinRepositoryContract {
+    @Override
+    protected TwinRepository open(Path dir) {
+        return SqliteTwinRepository.open(dir, SqliteOptions.defaults().withClock(new FakeClock()));
+    }
+
+    @Test
+    void open_newDirectory_createsDatabaseAtCurrentSchema() throws Exception {
+        Path data = dir.resolve("nested/data");
+        SqliteTwinRepository.open(data, SqliteOptions.defaults()).close();
+        assertThat(data.resolve("twin.db")).exists();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + data.resolve("twin.db"));
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT max(version) FROM schema_version")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isEqualTo(Schema.CURRENT);
+        }
+        // closing checkpoints the WAL, so the database file alone holds everything
+        assertThat(Files.exists(data.resolve("twin.db-wal")) ? Files.size(data.resolve("twin.db-wal")) : 0L)
+                .isZero();
+    }
+
+    @Test
+    void open_schemaFromNewerVersion_isRefused() throws Exception {
+        SqliteTwinRepository.open(dir, SqliteOptions.defaults()).close();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("twin.db"));
+                Statement s = c.createStatement()) {
+            s.execute("INSERT INTO schema_version (version, applied_at) VALUES (999, 0)");
+        }
+        assertThatThrownBy(() -> SqliteTwinRepository.open(dir, SqliteOptions.defaults()))
+                .isInstanceOf(TwinException.class)
+                .hasFieldOrPropertyWithValue("code", "store.schema-too-new");
+    }
+
+    @Test
+    void write_manyConcurrentRequests_areGroupedIntoFewCommits() {
+        List<CompletableFuture<Void>> futures = new ArrayList<>();
+        try (SqliteTwinRepository repo = SqliteTwinRepository.open(dir, SqliteOptions.defaults())) {
+            for (int i = 0; i < 5_000; i++) {
+                futures.add(repo.write(
+                        List.of(new Mutation.Put(TenantId.DEFAULT, Fixtures.small("urn:ngsi-ld:D:" + i, i)))));
+            }
+            CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).join();
+            assertThat(repo.pendingWrites()).isZero();
+            assertThat(repo.mutationsWritten()).isEqualTo(5_000);
+            assertThat(repo.commits()).isLessThan(5_000);
+            assertThat(repo.lastBatchSize()).isPositive();
+        }
+    }
+
+    @Test
+    void write_withSynchronousFull_isDurable() {
+        SqliteOptions full = SqliteOptions.defaults().withSynchronous(SqliteOptions.Synchronous.FULL);
+        try (SqliteTwinRepository repo = SqliteTwinRepository.open(dir, full)) {
+            repo.write(List.of(new Mutation.Put(TenantId.DEFAULT, Fixtures.small("urn:ngsi-ld:D:1", 1))))
+                    .join();
+        }
+        try (SqliteTwinRepository repo = SqliteTwinRepository.open(dir, full)) {
+            assertThat(loadTenant(repo, TenantId.DEFAULT)).hasSize(1);
+        }
+    }
+
+    @Test
+    void load_corruptDocument_failsWithStoreCorruptEntity() throws Exception {
+        try (SqliteTwinRepository repo = SqliteTwinRepository.open(dir, SqliteOptions.defaults())) {
+            repo.write(List.of(new Mutation.Put(TenantId.DEFAULT, Fixtures.small("urn:ngsi-ld:D:1", 1))))
+                    .join();
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("twin.db"));
+                Statement s = c.createStatement()) {
+            s.execute("UPDATE entities SET doc = x'0102'");
+        }
+        try (SqliteTwinRepository repo = SqliteTwinRepository.open(dir, SqliteOptions.defaults())) {
+            assertThatThrownBy(() -> repo.load((t, e) -> {}))
+                    .isInstanceOf(TwinException.class)
+                    .hasFieldOrPropertyWithValue("code", "store.corrupt-entity");
+        }
+    }
+
+    @Test
+    void options_nonPositiveBatch_isRefused() {
+        assertThatThrownBy(() -> SqliteOptions.defaults().withMaxBatchMutations(0))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}
