@@ -59,6 +59,13 @@ import org.slf4j.LoggerFactory;
  *   6. When the transaction fails it is rolled back, every future of the batch fails with store.write-failed and
  *      the writer carries on with the next batch (a full disk may free up; callers see the failure and retry).
  *
+ * The queue is unbounded on purpose (a blocked write() would pin virtual threads and stall ingest threads): callers
+ * that must not outrun the disk watch pendingWrites(), exported as a metric, and shed load themselves.
+ *
+ * References: SQLite write-ahead logging and its durability per synchronous level, https://sqlite.org/wal.html and
+ * https://sqlite.org/pragma.html#pragma_synchronous; group commit as in DeWitt et al., "Implementation techniques
+ * for main memory database systems" (SIGMOD 1984).
+ *
  * close() enqueues a poison Request under the same lock that write() uses to check `closed`, so nothing can be
  * queued behind it; the writer finishes everything before it, then close() checkpoints the WAL into the database
  * (TRUNCATE) and closes both connections.
