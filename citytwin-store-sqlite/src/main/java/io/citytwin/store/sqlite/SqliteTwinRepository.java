@@ -16,6 +16,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -23,6 +24,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
@@ -36,14 +41,15 @@ import org.slf4j.LoggerFactory;
  * SQLite allows one writer at a time and a commit costs a WAL append (and an fsync with synchronous=FULL), so
  * committing each write on its own caps throughput at one commit latency per write. Instead:
  *
- *   1. write(mutations) appends a Request (mutations + a fresh future) to an unbounded FIFO queue and returns; the
- *      queue order is the order of the write calls, which is the order of application.
+ *   1. write(mutations) encodes every Put on the caller's thread (so that encoding runs in parallel and the writer
+ *      only does SQL; an entity that cannot be encoded fails that call alone), then appends a Request (mutations,
+ *      documents, a fresh future) to an unbounded FIFO queue and returns; the queue order is the order of the write
+ *      calls, which is the order of application.
  *   2. One writer thread owns the write connection. It blocks for the first Request, then drains whatever else is
  *      pending, up to maxBatchMutations (a larger single Request still goes alone), so batches grow with load:
  *      one write when idle, thousands under load, and the cost of a commit is shared by all of them.
- *   3. It encodes every Put first, outside the transaction; a Request whose entity cannot be encoded fails on its
- *      own and is left out. Within the batch only the last mutation per (tenant, id) is executed: the batch commits
- *      atomically, so the earlier ones could never be observed.
+ *   3. Within the batch only the last mutation per (tenant, id) is executed: the batch commits atomically, so the
+ *      earlier ones could never be observed.
  *   4. In ONE transaction it inserts tenants not yet known, then runs the prepared INSERT ... ON CONFLICT(tenant,
  *      id) DO UPDATE / DELETE statements, and commits. A Request is never split across transactions, so each
  *      write() is atomic with respect to a crash.
@@ -53,13 +59,23 @@ import org.slf4j.LoggerFactory;
  *   6. When the transaction fails it is rolled back, every future of the batch fails with store.write-failed and
  *      the writer carries on with the next batch (a full disk may free up; callers see the failure and retry).
  *
+ * The queue is unbounded on purpose (a blocked write() would pin virtual threads and stall ingest threads): callers
+ * that must not outrun the disk watch pendingWrites(), exported as a metric, and shed load themselves.
+ *
+ * References: SQLite write-ahead logging and its durability per synchronous level, https://sqlite.org/wal.html and
+ * https://sqlite.org/pragma.html#pragma_synchronous; group commit as in DeWitt et al., "Implementation techniques
+ * for main memory database systems" (SIGMOD 1984).
+ *
  * close() enqueues a poison Request under the same lock that write() uses to check `closed`, so nothing can be
  * queued behind it; the writer finishes everything before it, then close() checkpoints the WAL into the database
  * (TRUNCATE) and closes both connections.
  *
- * Reads (load at startup) use a second connection: in WAL mode a reader sees the last committed snapshot and never
- * blocks the writer. Entities are stored as EntityCodec documents in a WITHOUT ROWID table keyed by (tenant, id),
- * so a full scan returns them tenant by tenant without sorting.
+ * LOAD (startup) uses a second connection: in WAL mode a reader sees the last committed snapshot and never blocks
+ * the writer. Entities are stored as EntityCodec documents in a WITHOUT ROWID table keyed by (tenant, id), so a
+ * full scan returns them tenant by tenant without sorting. Decoding costs several times the scan, so the calling
+ * thread only scans, cutting the rows into chunks that decoder threads (one per spare core) decode in parallel;
+ * the calling thread then hands the decoded chunks to the sink in scan order, keeping a bounded number of chunks in
+ * flight so memory stays flat however large the city is.
  */
 /**
  * The durable store of the twin in one SQLite database file, {@code <dataDir>/twin.db}, in WAL mode, with group
@@ -86,7 +102,8 @@ public final class SqliteTwinRepository implements TwinRepository {
     private static final String INSERT_TENANT =
             "INSERT INTO tenants (name, created_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING";
 
-    private static final Request POISON = new Request(List.of(), new CompletableFuture<>());
+    private static final Request POISON = new Request(List.of(), List.of(), new CompletableFuture<>());
+    private static final int LOAD_CHUNK = 1_024;
 
     private final Path file;
     private final SqliteOptions options;
@@ -95,7 +112,6 @@ public final class SqliteTwinRepository implements TwinRepository {
     private final PreparedStatement upsert;
     private final PreparedStatement delete;
     private final PreparedStatement insertTenant;
-    private final EntityCodec writeCodec = new EntityCodec(false);
     private final Set<TenantId> tenants = ConcurrentHashMap.newKeySet();
     private final LinkedBlockingQueue<Request> queue = new LinkedBlockingQueue<>();
     private final Object enqueueLock = new Object();
@@ -108,8 +124,16 @@ public final class SqliteTwinRepository implements TwinRepository {
 
     private boolean closed; // guarded by enqueueLock
     private boolean shutDown; // guarded by this
+    private boolean readClosed; // guarded by readConnection
 
-    private record Request(List<Mutation> mutations, CompletableFuture<Void> future) {}
+    /** Mutations of one write call and the encoded document of each Put (null for a Remove). */
+    private record Request(List<Mutation> mutations, List<byte @Nullable []> docs, CompletableFuture<Void> future) {}
+
+    /** Rows of one load chunk: tenant names, ids and documents, {@code size} of each used. */
+    private record Chunk(String[] tenants, String[] ids, byte[][] docs, int size) {}
+
+    /** A chunk being decoded. */
+    private record Pending(Chunk chunk, Future<Entity[]> future) {}
 
     private record Key(String tenant, String id) {}
 
@@ -188,7 +212,15 @@ public final class SqliteTwinRepository implements TwinRepository {
      */
     @Override
     public CompletableFuture<Void> write(List<Mutation> mutations) {
-        Request r = new Request(List.copyOf(mutations), new CompletableFuture<>());
+        List<Mutation> copy = List.copyOf(mutations);
+        List<byte @Nullable []> docs;
+        try {
+            docs = encode(copy);
+        } catch (RuntimeException e) {
+            LOG.error("Cannot encode an entity for the twin store", e);
+            return CompletableFuture.failedFuture(writeFailed(e));
+        }
+        Request r = new Request(copy, docs, new CompletableFuture<>());
         synchronized (enqueueLock) {
             if (closed) {
                 return CompletableFuture.failedFuture(
@@ -203,36 +235,119 @@ public final class SqliteTwinRepository implements TwinRepository {
     /**
      * {@inheritDoc}
      *
-     * <p>Reads a snapshot of the last commit, ordered by tenant and id, on the calling thread.
+     * <p>Reads a snapshot of the last commit, ordered by tenant and id. The sink is called on the calling thread, in
+     * that order; decoding runs on up to {@code availableProcessors - 1} helper threads (see LOAD above).
      *
-     * @throws TwinException InternalError {@code store.read-failed}, {@code store.corrupt-entity}
+     * @throws TwinException InternalError {@code store.read-failed}, {@code store.corrupt-entity}, {@code
+     *     store.closed}
      */
     @Override
     public void load(BiConsumer<TenantId, Entity> sink) {
         synchronized (readConnection) {
-            EntityCodec codec = new EntityCodec(true);
-            try (Statement s = readConnection.createStatement();
-                    ResultSet rs = s.executeQuery("SELECT tenant, id, doc FROM entities ORDER BY tenant, id")) {
-                String tenantName = "";
-                TenantId tenant = TenantId.DEFAULT;
-                while (rs.next()) {
-                    String t = rs.getString(1);
-                    if (!t.equals(tenantName)) {
-                        tenantName = t;
-                        tenant = new TenantId(t);
-                    }
-                    sink.accept(tenant, codec.decode(new EntityId(rs.getString(2)), rs.getBytes(3)));
+            if (readClosed) {
+                throw new TwinException(ErrorType.INTERNAL_ERROR, "store.closed", "The twin store is closed");
+            }
+            loadLocked(sink);
+        }
+    }
+
+    private void loadLocked(BiConsumer<TenantId, Entity> sink) {
+        int decoders = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
+        ExecutorService pool = Executors.newFixedThreadPool(decoders, r -> {
+            Thread t = new Thread(r, "citytwin-sqlite-load");
+            t.setDaemon(true);
+            return t;
+        });
+        ThreadLocal<EntityCodec> codecs = ThreadLocal.withInitial(() -> new EntityCodec(true));
+        ArrayDeque<Pending> inFlight = new ArrayDeque<>();
+        int maxInFlight = 4 * decoders;
+        Deliverer deliverer = new Deliverer(sink);
+        try (Statement s = readConnection.createStatement();
+                ResultSet rs = s.executeQuery("SELECT tenant, id, doc FROM entities ORDER BY tenant, id")) {
+            boolean more = true;
+            while (more) {
+                String[] tenantNames = new String[LOAD_CHUNK];
+                String[] ids = new String[LOAD_CHUNK];
+                byte[][] docs = new byte[LOAD_CHUNK][];
+                int n = 0;
+                while (n < LOAD_CHUNK && (more = rs.next())) {
+                    tenantNames[n] = rs.getString(1);
+                    ids[n] = rs.getString(2);
+                    docs[n] = rs.getBytes(3);
+                    n++;
                 }
-            } catch (SQLException e) {
-                LOG.error("Cannot read the twin store {}", file, e);
-                throw new TwinException(ErrorType.INTERNAL_ERROR, "store.read-failed", "Cannot read the twin store", e);
-            } finally {
-                try {
-                    readConnection.commit(); // ends the read transaction so the WAL can be checkpointed
-                } catch (SQLException e) {
-                    LOG.warn("Cannot end the read transaction on {}", file, e);
+                if (n > 0) {
+                    Chunk chunk = new Chunk(tenantNames, ids, docs, n);
+                    if (inFlight.size() >= maxInFlight) {
+                        deliverer.deliver(inFlight.remove());
+                    }
+                    inFlight.add(new Pending(chunk, pool.submit(() -> decode(codecs.get(), chunk))));
                 }
             }
+            while (!inFlight.isEmpty()) {
+                deliverer.deliver(inFlight.remove());
+            }
+        } catch (SQLException e) {
+            LOG.error("Cannot read the twin store {}", file, e);
+            throw new TwinException(ErrorType.INTERNAL_ERROR, "store.read-failed", "Cannot read the twin store", e);
+        } finally {
+            for (Pending p : inFlight) {
+                p.future.cancel(true);
+            }
+            pool.shutdownNow();
+            try {
+                readConnection.commit(); // ends the read transaction so that the WAL can be checkpointed
+            } catch (SQLException e) {
+                LOG.warn("Cannot end the read transaction on {}", file, e);
+            }
+        }
+    }
+
+    /** Hands decoded chunks to the sink in scan order, turning tenant names into ids once per run of a tenant. */
+    private static final class Deliverer {
+        private final BiConsumer<TenantId, Entity> sink;
+        private String tenantName = "";
+        private TenantId tenant = TenantId.DEFAULT;
+
+        Deliverer(BiConsumer<TenantId, Entity> sink) {
+            this.sink = sink;
+        }
+
+        void deliver(Pending p) {
+            Entity[] entities = decoded(p.future);
+            for (int i = 0; i < entities.length; i++) {
+                String t = p.chunk.tenants[i];
+                if (!t.equals(tenantName)) {
+                    tenantName = t;
+                    tenant = new TenantId(t);
+                }
+                sink.accept(tenant, entities[i]);
+            }
+        }
+    }
+
+    private static Entity[] decode(EntityCodec codec, Chunk c) {
+        Entity[] out = new Entity[c.size];
+        for (int i = 0; i < c.size; i++) {
+            out[i] = codec.decode(new EntityId(c.ids[i]), c.docs[i]);
+            c.docs[i] = null; // let the bytes go as soon as they are decoded
+        }
+        return out;
+    }
+
+    private static Entity[] decoded(Future<Entity[]> f) {
+        try {
+            return f.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof TwinException te) {
+                throw te;
+            }
+            throw new TwinException(
+                    ErrorType.INTERNAL_ERROR, "store.read-failed", "Cannot read the twin store", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TwinException(
+                    ErrorType.INTERNAL_ERROR, "store.read-interrupted", "Loading the twin store was interrupted", e);
         }
     }
 
@@ -294,7 +409,10 @@ public final class SqliteTwinRepository implements TwinRepository {
             // the data is committed in the WAL; the next open checkpoints it
             LOG.warn("Cannot checkpoint the WAL of {}", file, e);
         }
-        closeQuietly(readConnection, null);
+        synchronized (readConnection) {
+            readClosed = true;
+            closeQuietly(readConnection, null);
+        }
         closeQuietly(writeConnection, null);
         if (interrupted) {
             Thread.currentThread().interrupt();
@@ -331,24 +449,14 @@ public final class SqliteTwinRepository implements TwinRepository {
     }
 
     private void commit(List<Request> batch) {
-        // encode outside the transaction; only the last mutation per key is executed (see GROUP COMMIT, step 3)
+        // only the last mutation per key is executed (see GROUP COMMIT, step 3)
         HashMap<Key, byte @Nullable []> last = new HashMap<>();
         ArrayList<Key> order = new ArrayList<>();
         HashSet<TenantId> newTenants = new HashSet<>();
-        ArrayList<Request> ok = new ArrayList<>(batch.size());
         int mutations = 0;
         for (Request r : batch) {
-            List<byte @Nullable []> docs;
-            try {
-                docs = encode(r.mutations);
-            } catch (RuntimeException e) {
-                LOG.error("Cannot encode an entity for the twin store", e);
-                fail(r, e);
-                continue;
-            }
-            ok.add(r);
             mutations += r.mutations.size();
-            for (int i = 0; i < docs.size(); i++) {
+            for (int i = 0; i < r.docs.size(); i++) {
                 Mutation m = r.mutations.get(i);
                 Key key =
                         switch (m) {
@@ -361,14 +469,11 @@ public final class SqliteTwinRepository implements TwinRepository {
                     newTenants.add(m.tenant());
                 }
                 boolean seen = last.containsKey(key);
-                last.put(key, docs.get(i));
+                last.put(key, r.docs.get(i));
                 if (!seen) {
                     order.add(key);
                 }
             }
-        }
-        if (ok.isEmpty()) {
-            return;
         }
         try {
             long now = options.clock().millis();
@@ -398,7 +503,7 @@ public final class SqliteTwinRepository implements TwinRepository {
                 e.addSuppressed(re);
             }
             LOG.error("Cannot commit {} twin changes to {}", mutations, file, e);
-            for (Request r : ok) {
+            for (Request r : batch) {
                 fail(r, e);
             }
             return;
@@ -407,14 +512,15 @@ public final class SqliteTwinRepository implements TwinRepository {
         commits.incrementAndGet();
         mutationsWritten.addAndGet(mutations);
         lastBatchSize = mutations;
-        for (Request r : ok) {
+        for (Request r : batch) {
             pending.addAndGet(-r.mutations.size());
             r.future.complete(null);
         }
     }
 
     /** The encoded document of each Put, null for each Remove, in order. */
-    private List<byte @Nullable []> encode(List<Mutation> mutations) {
+    private static List<byte @Nullable []> encode(List<Mutation> mutations) {
+        EntityCodec writeCodec = new EntityCodec(false);
         ArrayList<byte @Nullable []> docs = new ArrayList<>(mutations.size());
         for (Mutation m : mutations) {
             docs.add(
@@ -428,14 +534,12 @@ public final class SqliteTwinRepository implements TwinRepository {
 
     private void fail(Request r, Exception cause) {
         pending.addAndGet(-r.mutations.size());
-        r.future.completeExceptionally(
-                cause instanceof TwinException te
-                        ? te
-                        : new TwinException(
-                                ErrorType.INTERNAL_ERROR,
-                                "store.write-failed",
-                                "The twin changes could not be stored",
-                                cause));
+        r.future.completeExceptionally(writeFailed(cause));
+    }
+
+    private static TwinException writeFailed(Exception cause) {
+        return new TwinException(
+                ErrorType.INTERNAL_ERROR, "store.write-failed", "The twin changes could not be stored", cause);
     }
 
     private static void closeQuietly(@Nullable Connection c, @Nullable Exception primary) {

@@ -45,7 +45,8 @@ class SqliteCrashIT {
             while ((line = r.readLine()) != null) {
                 acknowledged.add(line);
                 if (acknowledged.size() == KILL_AFTER) {
-                    child.destroyForcibly();
+                    // SIGKILL through the handle: Process.destroyForcibly() would also close our end of the pipe
+                    child.toHandle().destroyForcibly();
                 }
             }
         } finally {

@@ -80,6 +80,14 @@ class SqliteStartupPerformanceTest {
                     count.get(), loadNanos / 1_000_000, count.get() * 1e9 / loadNanos, loadNanos * 10 / 1e9, size);
             assertThat(count.get()).isEqualTo(ENTITIES);
             assertThat(loadNanos).isLessThan(TimeUnit.SECONDS.toNanos(10));
+            // a million entities keep the JIT busy long enough that the warm rate is the one that counts
+            start = System.nanoTime();
+            repo.load((t, e) -> count.decrementAndGet());
+            long warmNanos = System.nanoTime() - start;
+            System.out.printf(
+                    "sqlite load, warm: %,d entities in %d ms (1M extrapolated: %.1f s)%n",
+                    ENTITIES, warmNanos / 1_000_000, warmNanos * 10 / 1e9);
+            assertThat(count.get()).isZero();
         }
     }
 

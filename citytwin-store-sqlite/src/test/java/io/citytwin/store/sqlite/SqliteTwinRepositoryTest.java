@@ -101,6 +101,46 @@ class SqliteTwinRepositoryTest extends TwinRepositoryContract {
     }
 
     @Test
+    void load_manyChunksOfSeveralTenants_deliversAllInTenantAndIdOrder() {
+        List<Mutation> puts = new ArrayList<>();
+        for (int i = 0; i < 6_000; i++) {
+            TenantId tenant = new TenantId("t" + (i % 3));
+            puts.add(new Mutation.Put(tenant, Fixtures.small(String.format("urn:ngsi-ld:D:%05d", i), i)));
+        }
+        List<String> seen = new ArrayList<>();
+        try (SqliteTwinRepository repo = SqliteTwinRepository.open(dir, SqliteOptions.defaults())) {
+            repo.write(puts).join();
+            repo.load((t, e) -> seen.add(t.value() + " " + e.id().value()));
+        }
+        assertThat(seen).hasSize(6_000).isSorted();
+    }
+
+    @Test
+    void load_sinkThrows_propagatesAndStoreStaysUsable() {
+        try (SqliteTwinRepository repo = SqliteTwinRepository.open(dir, SqliteOptions.defaults())) {
+            List<Mutation> puts = new ArrayList<>();
+            for (int i = 0; i < 3_000; i++) {
+                puts.add(new Mutation.Put(TenantId.DEFAULT, Fixtures.small("urn:ngsi-ld:D:" + i, i)));
+            }
+            repo.write(puts).join();
+            assertThatThrownBy(() -> repo.load((t, e) -> {
+                        throw new IllegalStateException("sink full");
+                    }))
+                    .isInstanceOf(IllegalStateException.class);
+            assertThat(loadTenant(repo, TenantId.DEFAULT)).hasSize(3_000);
+        }
+    }
+
+    @Test
+    void load_afterClose_failsWithStoreClosed() {
+        SqliteTwinRepository repo = SqliteTwinRepository.open(dir, SqliteOptions.defaults());
+        repo.close();
+        assertThatThrownBy(() -> repo.load((t, e) -> {}))
+                .isInstanceOf(TwinException.class)
+                .hasFieldOrPropertyWithValue("code", "store.closed");
+    }
+
+    @Test
     void options_nonPositiveBatch_isRefused() {
         assertThatThrownBy(() -> SqliteOptions.defaults().withMaxBatchMutations(0))
                 .isInstanceOf(IllegalArgumentException.class);
