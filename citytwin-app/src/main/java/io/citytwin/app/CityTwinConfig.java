@@ -144,7 +144,8 @@ public record CityTwinConfig(
      */
     public static CityTwinConfig load(Path file) {
         if (!Files.isRegularFile(file)) {
-            throw new TwinException(ErrorType.BAD_REQUEST_DATA, "config.missing", "Configuration file not found: " + file);
+            throw new TwinException(
+                    ErrorType.BAD_REQUEST_DATA, "config.missing", "Configuration file not found: " + file);
         }
         ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
                 .findAndRegisterModules()
@@ -156,10 +157,13 @@ public record CityTwinConfig(
             throw new TwinException(
                     ErrorType.BAD_REQUEST_DATA,
                     "config.unknown-key",
-                    file + ": unknown setting '" + e.getPropertyName() + "' (known here: " + e.getKnownPropertyIds() + ")");
+                    file + ": unknown setting '" + e.getPropertyName() + "' (known here: " + e.getKnownPropertyIds()
+                            + ")");
         } catch (IOException | IllegalArgumentException e) {
             throw new TwinException(
-                    ErrorType.BAD_REQUEST_DATA, "config.invalid", file + ": " + e.getMessage().split("\n")[0]);
+                    ErrorType.BAD_REQUEST_DATA,
+                    "config.invalid",
+                    file + ": " + e.getMessage().split("\n")[0]);
         }
     }
 }

@@ -138,14 +138,20 @@ public final class Main implements Runnable {
 
     private static int runUntilStopped(Node node, String what, CityTwinConfig config) {
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            node.close();
-            stopped.countDown();
-        }, "citytwin-shutdown"));
-        String host = config.http().host().equals("0.0.0.0") ? "localhost" : config.http().host();
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            node.close();
+                            stopped.countDown();
+                        },
+                        "citytwin-shutdown"));
+        String host = config.http().host().equals("0.0.0.0")
+                ? "localhost"
+                : config.http().host();
         String base = "http://" + host + ":" + node.httpPort();
         System.out.println();
-        System.out.println(what + " is running. Data: " + config.dataDir().toAbsolutePath().normalize());
+        System.out.println(
+                what + " is running. Data: " + config.dataDir().toAbsolutePath().normalize());
         System.out.println("  NGSI-LD API  " + base + "/ngsi-ld/v1/entities?type=Streetlight");
         System.out.println("  Health       " + base + "/health");
         System.out.println("  Metrics      " + base + "/metrics");

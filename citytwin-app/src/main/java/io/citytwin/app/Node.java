@@ -75,9 +75,10 @@ public final class Node implements AutoCloseable {
                 dir,
                 SqliteOptions.defaults()
                         .withClock(clock)
-                        .withSynchronous(SqliteOptions.Synchronous.valueOf(config.store().synchronous())));
-        InProcessEventLog eventLog = new InProcessEventLog(
-                1 << 17, (name, e) -> LOG.error("Event consumer '{}' failed", name, e));
+                        .withSynchronous(
+                                SqliteOptions.Synchronous.valueOf(config.store().synchronous())));
+        InProcessEventLog eventLog =
+                new InProcessEventLog(1 << 17, (name, e) -> LOG.error("Event consumer '{}' failed", name, e));
         Twin twin = new Twin(repository, eventLog, clock);
         long loaded = twin.load();
         LOG.info(

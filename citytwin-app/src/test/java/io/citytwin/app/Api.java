@@ -92,7 +92,8 @@ final class Api {
     /** Sends a request; a String body is sent verbatim, anything else as JSON. Headers as name, value pairs. */
     Res send(String method, String path, Object body, String... headers) {
         try {
-            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+            HttpRequest.Builder b =
+                    HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
             List<String> hs = new ArrayList<>();
             defaultHeaders.forEach((k, v) -> {
                 hs.add(k);
@@ -107,7 +108,9 @@ final class Api {
             if (body == null) {
                 b.method(method, HttpRequest.BodyPublishers.noBody());
             } else {
-                byte[] bytes = body instanceof String s ? s.getBytes() : body instanceof byte[] bb ? bb : JSON.writeValueAsBytes(body);
+                byte[] bytes = body instanceof String s
+                        ? s.getBytes()
+                        : body instanceof byte[] bb ? bb : JSON.writeValueAsBytes(body);
                 if (!hasType) {
                     b.header("Content-Type", "application/json");
                 }

@@ -3,7 +3,9 @@ package io.citytwin.twin;
 import io.citytwin.twin.geo.GeoQuery;
 import io.citytwin.twin.geo.SpatialIndex;
 import io.citytwin.twin.query.AttrPath;
+import io.citytwin.twin.query.Operand;
 import io.citytwin.twin.query.Query;
+import io.citytwin.twin.query.Uri;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
@@ -59,7 +61,8 @@ final class TenantTwin {
         return tenant;
     }
 
-    @Nullable Entity get(String id) {
+    @Nullable
+    Entity get(String id) {
         return entities.get(id);
     }
 
@@ -240,7 +243,8 @@ final class TenantTwin {
         if (query.types() != null && !query.types().test(e.types())) {
             return false;
         }
-        if (query.idPattern() != null && !query.idPattern().matcher(e.id().value()).find()) {
+        if (query.idPattern() != null
+                && !query.idPattern().matcher(e.id().value()).find()) {
             return false;
         }
         if (!query.attrs().isEmpty()) {
@@ -280,12 +284,15 @@ final class TenantTwin {
         NavigableSet<String> best = null;
         long bestSize = Long.MAX_VALUE;
         if (query.q() != null) {
-            for (Map.Entry<AttrPath, Object> c :
+            for (Map.Entry<AttrPath, Operand.Literal> c :
                     query.q().equalityConstraints().entrySet()) {
-                if (c.getKey().attrNames().size() != 1 || !c.getKey().trailingKeys().isEmpty()) {
+                if (c.getKey().attrNames().size() != 1
+                        || !c.getKey().trailingKeys().isEmpty()) {
                     continue;
                 }
-                String v = Query.literalText(c.getValue()).orElse(null);
+                String v = c.getValue().value() instanceof String str
+                        ? str
+                        : c.getValue().value() instanceof Uri u ? u.value() : null;
                 if (v == null) {
                     continue;
                 }
@@ -343,7 +350,9 @@ final class TenantTwin {
     private Iterable<Entity> lookup(Iterable<String> ids) {
         return () -> new Iterator<>() {
             final Iterator<String> it = ids.iterator();
-            @Nullable Entity next = advance();
+
+            @Nullable
+            Entity next = advance();
 
             private @Nullable Entity advance() {
                 while (it.hasNext()) {

@@ -338,7 +338,8 @@ public final class Twin implements AutoCloseable {
                 Entity next = requireExists(current, e.id());
                 for (Map.Entry<String, List<Attribute>> a : e.attributes().entrySet()) {
                     for (Attribute inst : a.getValue()) {
-                        if (!noOverwrite || next.instance(a.getKey(), inst.datasetId()).isEmpty()) {
+                        if (!noOverwrite
+                                || next.instance(a.getKey(), inst.datasetId()).isEmpty()) {
                             next = next.withInstance(a.getKey(), inst);
                         }
                     }
@@ -381,7 +382,8 @@ public final class Twin implements AutoCloseable {
     /** Computes the next state of one entity from its current state (null: absent); null deletes. */
     @FunctionalInterface
     private interface Op {
-        @Nullable Entity apply(@Nullable Entity current);
+        @Nullable
+        Entity apply(@Nullable Entity current);
     }
 
     private record BatchOp(EntityId id, @Nullable ChangeKind kind, Op op) {}
@@ -398,8 +400,8 @@ public final class Twin implements AutoCloseable {
             }
             Instant now = clock.instant();
             Entity stamped = next == null ? null : stamp(current, next, now);
-            awaitDurable(repository.write(List.of(
-                    stamped == null ? new Mutation.Remove(tenant, id) : new Mutation.Put(tenant, stamped))));
+            awaitDurable(repository.write(
+                    List.of(stamped == null ? new Mutation.Remove(tenant, id) : new Mutation.Put(tenant, stamped))));
             tt = tenants.computeIfAbsent(tenant, TenantTwin::new);
             tt.apply(id.value(), current, stamped);
             eventLog.append(List.of(event(tenant, id, kind, current, stamped, now)));
@@ -467,8 +469,7 @@ public final class Twin implements AutoCloseable {
                 if (before == null && next == null) {
                     continue; // created and deleted within the batch
                 }
-                mutations.add(
-                        next == null ? new Mutation.Remove(tenant, k.getKey()) : new Mutation.Put(tenant, next));
+                mutations.add(next == null ? new Mutation.Remove(tenant, k.getKey()) : new Mutation.Put(tenant, next));
                 events.add(event(tenant, k.getKey(), k.getValue(), before, next, now));
             }
             try {
@@ -535,7 +536,8 @@ public final class Twin implements AutoCloseable {
      * from the request) is stamped, keeping the createdAt of the instance it replaces.
      */
     private static Entity stamp(@Nullable Entity current, Entity next, Instant now) {
-        LinkedHashMap<String, List<Attribute>> attrs = LinkedHashMap.newLinkedHashMap(next.attributes().size());
+        LinkedHashMap<String, List<Attribute>> attrs =
+                LinkedHashMap.newLinkedHashMap(next.attributes().size());
         for (Map.Entry<String, List<Attribute>> e : next.attributes().entrySet()) {
             List<Attribute> list = e.getValue();
             boolean fresh = false;
@@ -671,6 +673,7 @@ public final class Twin implements AutoCloseable {
     private static TwinException attributeNotFound(EntityId id, String name, @Nullable String datasetId) {
         return TwinException.notFound(
                 "attribute.not-found",
-                "Entity " + id + " has no attribute " + name + (datasetId == null ? "" : " with datasetId " + datasetId));
+                "Entity " + id + " has no attribute " + name
+                        + (datasetId == null ? "" : " with datasetId " + datasetId));
     }
 }

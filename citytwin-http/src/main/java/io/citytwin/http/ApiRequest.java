@@ -141,7 +141,8 @@ final class ApiRequest {
     }
 
     /** The URL of the JSON-LD context Link header, if any. */
-    @Nullable String contextLink() {
+    @Nullable
+    String contextLink() {
         List<String> links = ctx.req().getHeaders("Link") == null
                 ? List.of()
                 : java.util.Collections.list(ctx.req().getHeaders("Link"));
@@ -166,7 +167,8 @@ final class ApiRequest {
     }
 
     /** A query parameter, null when absent; an empty value is an error (clause 6.3.x: no empty parameters). */
-    @Nullable String param(String name) {
+    @Nullable
+    String param(String name) {
         String v = ctx.queryParam(name);
         if (v != null && v.isEmpty()) {
             throw TwinException.badData("param.empty", "Query parameter '" + name + "' must not be empty");

@@ -79,11 +79,11 @@ public final class ApiServer implements AutoCloseable {
             r.get(v1 + "/attributes/{attrId}", h(discovery::attribute));
             r.get("/ngsi-ld/ex/v1/tenants", h(discovery::tenants));
             r.get("/health", ctx -> ctx.json(health()));
-            r.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape()));
+            r.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4")
+                    .result(metrics.scrape()));
             io.javalin.http.Handler unknown = h(req -> {
                 throw TwinException.notFound(
-                        "http.no-such-endpoint",
-                        "No NGSI-LD operation at " + req.ctx.method() + " " + req.ctx.path());
+                        "http.no-such-endpoint", "No NGSI-LD operation at " + req.ctx.method() + " " + req.ctx.path());
             });
             for (String p : new String[] {"/ngsi-ld/<rest>"}) {
                 r.get(p, unknown);
@@ -159,13 +159,19 @@ public final class ApiServer implements AutoCloseable {
             } catch (TwinException e) {
                 problem(ctx, e);
             } catch (HttpResponseException e) {
-                problem(ctx, e.getStatus() == 413
-                        ? new TwinException(ErrorType.PAYLOAD_TOO_LARGE, "http.body-too-large", e.getMessage())
-                        : TwinException.invalid("http.invalid", e.getMessage()));
+                problem(
+                        ctx,
+                        e.getStatus() == 413
+                                ? new TwinException(ErrorType.PAYLOAD_TOO_LARGE, "http.body-too-large", e.getMessage())
+                                : TwinException.invalid("http.invalid", e.getMessage()));
             } catch (RuntimeException e) {
                 LOG.error("Unexpected failure in {} {}", ctx.method(), ctx.path(), e);
-                problem(ctx, new TwinException(
-                        ErrorType.INTERNAL_ERROR, "internal", "Internal error; the node's log has the details"));
+                problem(
+                        ctx,
+                        new TwinException(
+                                ErrorType.INTERNAL_ERROR,
+                                "internal",
+                                "Internal error; the node's log has the details"));
             } finally {
                 String route = ctx.endpoint() == null ? "unknown" : ctx.endpoint().path;
                 timers.computeIfAbsent(ctx.method().name() + " " + route + " " + ctx.statusCode(), k -> Timer.builder(

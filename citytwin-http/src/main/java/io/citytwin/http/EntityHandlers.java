@@ -9,6 +9,7 @@ import io.citytwin.twin.Entity;
 import io.citytwin.twin.EntityId;
 import io.citytwin.twin.EntityQuery;
 import io.citytwin.twin.ErrorType;
+import io.citytwin.twin.Ngsi;
 import io.citytwin.twin.QueryResult;
 import io.citytwin.twin.Twin;
 import io.citytwin.twin.TwinException;
@@ -60,7 +61,8 @@ final class EntityHandlers {
     void retrieve(ApiRequest r) {
         Set<String> options = r.options();
         r.allowOptions(options, "keyvalues", "simplified", "concise", "normalized", "sysattrs");
-        String media = MediaTypes.negotiate(r.ctx.header("Accept"), MediaTypes.JSON, MediaTypes.JSON_LD, MediaTypes.GEO_JSON);
+        String media =
+                MediaTypes.negotiate(r.ctx.header("Accept"), MediaTypes.JSON, MediaTypes.JSON_LD, MediaTypes.GEO_JSON);
         EntityId id = entityId(r);
         LdContext ctx = r.ldContext();
         Entity e = twin.get(r.tenant, id);
@@ -76,7 +78,8 @@ final class EntityHandlers {
     void query(ApiRequest r) {
         Set<String> options = r.options();
         r.allowOptions(options, "keyvalues", "simplified", "concise", "normalized", "sysattrs");
-        String media = MediaTypes.negotiate(r.ctx.header("Accept"), MediaTypes.JSON, MediaTypes.JSON_LD, MediaTypes.GEO_JSON);
+        String media =
+                MediaTypes.negotiate(r.ctx.header("Accept"), MediaTypes.JSON, MediaTypes.JSON_LD, MediaTypes.GEO_JSON);
         LdContext ctx = r.ldContext();
         boolean count = r.boolParam("count");
         int limit = r.intParam("limit", limits.defaultLimit(), 0);
@@ -90,9 +93,21 @@ final class EntityHandlers {
             throw TwinException.badData("query.limit-zero", "limit=0 is only allowed together with count=true");
         }
         int offset = r.intParam("offset", 0, 0);
-        EntityQuery q = entityQuery(r, ctx, r.listParam("id"), r.param("idPattern"), r.param("type"),
-                r.listParam("attrs"), r.param("q"), r.param("georel"), r.param("geometry"), r.param("coordinates"),
-                r.param("geoproperty"), offset, limit, count);
+        EntityQuery q = entityQuery(
+                r,
+                ctx,
+                r.listParam("id"),
+                r.param("idPattern"),
+                r.param("type"),
+                r.listParam("attrs"),
+                r.param("q"),
+                r.param("georel"),
+                r.param("geometry"),
+                r.param("coordinates"),
+                r.param("geoproperty"),
+                offset,
+                limit,
+                count);
         QueryResult result = twin.query(r.tenant, q);
         result.count().ifPresent(n -> r.ctx.header("NGSILD-Results-Count", Long.toString(n)));
         out.json(r, media, renderAll(r, result.entities(), renderOptions(r, options, media), ctx, media), ctx);
@@ -118,7 +133,11 @@ final class EntityHandlers {
         if (bodyId != null && !id.value().equals(bodyId)) {
             throw TwinException.badData("entity.id-mismatch", "The id in the body differs from the id in the URL");
         }
-        twin.merge(r.tenant, id, body.get("type") == null ? List.of() : codec.parseTypes(body.get("type"), ctx), fragment(body, ctx));
+        twin.merge(
+                r.tenant,
+                id,
+                body.get("type") == null ? List.of() : codec.parseTypes(body.get("type"), ctx),
+                fragment(body, ctx, true));
         r.ctx.status(204);
     }
 
@@ -134,13 +153,13 @@ final class EntityHandlers {
         r.allowOptions(options, "nooverwrite");
         LdContext ctx = r.ldContext();
         UpdateReport rep = twin.appendAttributes(
-                r.tenant, entityId(r), fragment(r.bodyObject(), ctx), options.contains("nooverwrite"));
+                r.tenant, entityId(r), fragment(r.bodyObject(), ctx, false), options.contains("nooverwrite"));
         updateResult(r, rep, ctx);
     }
 
     void updateAttrs(ApiRequest r) {
         LdContext ctx = r.ldContext();
-        UpdateReport rep = twin.updateAttributes(r.tenant, entityId(r), fragment(r.bodyObject(), ctx));
+        UpdateReport rep = twin.updateAttributes(r.tenant, entityId(r), fragment(r.bodyObject(), ctx, false));
         updateResult(r, rep, ctx);
     }
 
@@ -180,7 +199,8 @@ final class EntityHandlers {
         Set<String> options = r.options();
         r.allowOptions(options, "update", "replace");
         if (options.contains("update") && options.contains("replace")) {
-            throw TwinException.badData("param.options-conflict", "options=update and options=replace exclude each other");
+            throw TwinException.badData(
+                    "param.options-conflict", "options=update and options=replace exclude each other");
         }
         Parsed p = parseBatch(r);
         BatchResult res = twin.batchUpsert(r.tenant, p.entities, options.contains("update"));
@@ -191,7 +211,8 @@ final class EntityHandlers {
         Set<String> options = r.options();
         r.allowOptions(options, "nooverwrite");
         Parsed p = parseBatch(r);
-        batchResult(r, twin.batchUpdate(r.tenant, p.entities, options.contains("nooverwrite")), p.errors, false, List.of());
+        batchResult(
+                r, twin.batchUpdate(r.tenant, p.entities, options.contains("nooverwrite")), p.errors, false, List.of());
     }
 
     void batchMerge(ApiRequest r) {
@@ -219,7 +240,8 @@ final class EntityHandlers {
     void batchQuery(ApiRequest r) {
         Set<String> options = r.options();
         r.allowOptions(options, "keyvalues", "simplified", "concise", "normalized", "sysattrs");
-        String media = MediaTypes.negotiate(r.ctx.header("Accept"), MediaTypes.JSON, MediaTypes.JSON_LD, MediaTypes.GEO_JSON);
+        String media =
+                MediaTypes.negotiate(r.ctx.header("Accept"), MediaTypes.JSON, MediaTypes.JSON_LD, MediaTypes.GEO_JSON);
         Map<String, Object> body = r.bodyObject();
         LdContext ctx = r.ldContext();
         if (body.containsKey("type") && !"Query".equals(body.get("type"))) {
@@ -228,7 +250,9 @@ final class EntityHandlers {
         boolean count = r.boolParam("count");
         int limit = r.intParam("limit", limits.defaultLimit(), 0);
         if (limit > limits.maxLimit()) {
-            throw new TwinException(ErrorType.TOO_MANY_RESULTS, "query.limit-too-high",
+            throw new TwinException(
+                    ErrorType.TOO_MANY_RESULTS,
+                    "query.limit-too-high",
                     "limit " + limit + " exceeds the maximum of " + limits.maxLimit());
         }
         int offset = r.intParam("offset", 0, 0);
@@ -238,7 +262,8 @@ final class EntityHandlers {
         if (body.get("entities") instanceof List<?> sel) {
             for (Object o : sel) {
                 if (!(o instanceof Map<?, ?> m)) {
-                    throw TwinException.badData("query.entities", "entities must be an array of EntitySelector objects");
+                    throw TwinException.badData(
+                            "query.entities", "entities must be an array of EntitySelector objects");
                 }
                 if (m.get("id") instanceof String s) {
                     ids.add(s);
@@ -259,15 +284,28 @@ final class EntityHandlers {
             georel = g.get("georel") instanceof String s ? s : null;
             geometry = g.get("geometry") instanceof String s ? s : null;
             Object c = g.get("coordinates");
-            coordinates = c == null ? null : c instanceof String s ? s : new String(out.bytes(c), StandardCharsets.UTF_8);
+            coordinates =
+                    c == null ? null : c instanceof String s ? s : new String(out.bytes(c), StandardCharsets.UTF_8);
             geoproperty = g.get("geoproperty") instanceof String s ? s : null;
         }
         List<String> attrs = new ArrayList<>();
         if (body.get("attrs") instanceof List<?> l) {
             l.forEach(a -> attrs.add(String.valueOf(a)));
         }
-        EntityQuery q = entityQuery(r, ctx, ids, idPattern, types.isEmpty() ? null : String.join(",", types), attrs,
-                body.get("q") instanceof String s ? s : null, georel, geometry, coordinates, geoproperty, offset, limit,
+        EntityQuery q = entityQuery(
+                r,
+                ctx,
+                ids,
+                idPattern,
+                types.isEmpty() ? null : String.join(",", types),
+                attrs,
+                body.get("q") instanceof String s ? s : null,
+                georel,
+                geometry,
+                coordinates,
+                geoproperty,
+                offset,
+                limit,
                 count);
         QueryResult result = twin.query(r.tenant, q);
         result.count().ifPresent(n -> r.ctx.header("NGSILD-Results-Count", Long.toString(n)));
@@ -369,18 +407,29 @@ final class EntityHandlers {
         out.plainJson(r, 207, body);
     }
 
-    /** The attributes of a fragment body, by expanded name; id, type and @context are not attributes. */
-    private Map<String, List<Attribute>> fragment(Map<String, Object> body, LdContext ctx) {
+    /**
+     * The attributes of a fragment body, by expanded name; id, type and @context are not attributes. With {@code
+     * nullDeletes} (merge-patch), an attribute whose value is {@code urn:ngsi-ld:null} becomes the deletion marker
+     * the twin's merge understands.
+     */
+    private Map<String, List<Attribute>> fragment(Map<String, Object> body, LdContext ctx, boolean nullDeletes) {
         Map<String, List<Attribute>> attrs = new LinkedHashMap<>();
         for (Map.Entry<String, Object> e : body.entrySet()) {
             String k = e.getKey();
-            if (k.equals("id") || k.equals("type") || k.equals("@context") || k.equals("createdAt")
+            if (k.equals("id")
+                    || k.equals("type")
+                    || k.equals("@context")
+                    || k.equals("createdAt")
                     || k.equals("modifiedAt")) {
                 continue;
             }
             EntityCodec.checkName(k);
             String name = ctx.expandTerm(k);
-            attrs.put(name, codec.parseAttribute(name, e.getValue(), ctx));
+            if (nullDeletes && codec.isNullValue(e.getValue())) {
+                attrs.put(name, List.of(Attribute.property(Ngsi.NULL_URN)));
+            } else {
+                attrs.put(name, codec.parseAttribute(name, e.getValue(), ctx));
+            }
         }
         if (attrs.isEmpty() && !body.containsKey("type")) {
             throw TwinException.badData("attribute.none", "The request body holds no attributes");
@@ -426,7 +475,8 @@ final class EntityHandlers {
         Query filter = null;
         if (q != null) {
             if (q.length() > limits.maxQueryLength()) {
-                throw TwinException.badData("q.too-long", "q is longer than " + limits.maxQueryLength() + " characters");
+                throw TwinException.badData(
+                        "q.too-long", "q is longer than " + limits.maxQueryLength() + " characters");
             }
             filter = QueryParser.parse(q).mapNames(ctx::expandTerm);
         }
@@ -439,12 +489,10 @@ final class EntityHandlers {
             geo = GeoQuery.parse(georel, geometry, coordinates, geoproperty);
             geo = geo.withGeoproperty(ctx.expandTerm(geoproperty == null ? "location" : geoproperty));
         }
-        EntityQuery query = new EntityQuery(
-                entityIds, pattern, types, attrNames, filter, geo, offset, limit, count);
+        EntityQuery query = new EntityQuery(entityIds, pattern, types, attrNames, filter, geo, offset, limit, count);
         if (!query.isRestricted()) {
             throw TwinException.badData(
-                    "query.unrestricted",
-                    "A query needs at least one of id, idPattern, type, attrs, q or a geo-query");
+                    "query.unrestricted", "A query needs at least one of id, idPattern, type, attrs, q or a geo-query");
         }
         return query;
     }
@@ -483,8 +531,9 @@ final class EntityHandlers {
                 case "keyValues", "simplified" -> RenderOptions.Format.KEY_VALUES;
                 case "concise" -> RenderOptions.Format.CONCISE;
                 case "normalized" -> RenderOptions.Format.NORMALIZED;
-                default -> throw TwinException.badData(
-                        "param.format", "format must be normalized, concise, keyValues or simplified");
+                default ->
+                    throw TwinException.badData(
+                            "param.format", "format must be normalized, concise, keyValues or simplified");
             };
         }
         String lang = r.param("lang");

@@ -38,8 +38,10 @@ final class Responses {
         if (media.equals(MediaTypes.JSON_LD)) {
             out = withContext(body, ctx);
         } else {
-            r.ctx.header("Link", "<" + ctx.linkUrl().orElse(io.citytwin.ngsild.ContextResolver.CORE_CONTEXT_URL)
-                    + ">; rel=\"" + ApiRequest.LINK_REL_CONTEXT + "\"; type=\"application/ld+json\"");
+            r.ctx.header(
+                    "Link",
+                    "<" + ctx.linkUrl().orElse(io.citytwin.ngsild.ContextResolver.CORE_CONTEXT_URL) + ">; rel=\""
+                            + ApiRequest.LINK_REL_CONTEXT + "\"; type=\"application/ld+json\"");
         }
         write(r, 200, media, out);
     }

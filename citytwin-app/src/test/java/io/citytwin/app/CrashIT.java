@@ -1,0 +1,168 @@
+package io.citytwin.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Kills a node with SIGKILL while clients are writing, restarts it on the same data directory, and checks that
+ * every write that was answered with a 2xx is there: creates by id, and for updates at least the last acknowledged
+ * value (a later, unacknowledged one may also have landed).
+ */
+class CrashIT {
+    private static final Pattern API_LINE = Pattern.compile("NGSI-LD API\\s+http://[^:]+:(\\d+)/");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void killDashNine_midStream_losesNoAcknowledgedWrite() throws Exception {
+        Child first = Child.start(dir);
+        Api api = new Api(first.port);
+        Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+        Map<String, Integer> lastAckedCounter = new ConcurrentHashMap<>();
+        AtomicInteger acks = new AtomicInteger();
+        AtomicBoolean stop = new AtomicBoolean();
+        CountDownLatch enough = new CountDownLatch(1);
+        List<Thread> writers = new ArrayList<>();
+        for (int w = 0; w < 8; w++) {
+            int writer = w;
+            writers.add(Thread.ofVirtual().start(() -> {
+                String counterId = "urn:ngsi-ld:Counter:w" + writer;
+                try {
+                    if (api.post(
+                                            "/ngsi-ld/v1/entities",
+                                            Map.of(
+                                                    "id",
+                                                    counterId,
+                                                    "type",
+                                                    "Counter",
+                                                    "n",
+                                                    Map.of("type", "Property", "value", 0)))
+                                    .status()
+                            != 201) {
+                        return;
+                    }
+                    for (int i = 0; !stop.get(); i++) {
+                        String id = "urn:ngsi-ld:Crash:w" + writer + "-" + i;
+                        Api.Res r = api.post(
+                                "/ngsi-ld/v1/entities",
+                                Map.of("id", id, "type", "Crash", "i", Map.of("type", "Property", "value", i)));
+                        if (r.status() == 201) {
+                            acknowledged.add(id);
+                        }
+                        Api.Res u = api.patch(
+                                "/ngsi-ld/v1/entities/" + counterId + "/attrs",
+                                Map.of("n", Map.of("type", "Property", "value", i + 1)));
+                        if (u.status() == 204) {
+                            lastAckedCounter.put(counterId, i + 1);
+                        }
+                        if (acks.addAndGet(2) >= 1500) {
+                            enough.countDown();
+                        }
+                    }
+                } catch (AssertionError connectionLost) {
+                    // the node was killed under us: expected
+                }
+            }));
+        }
+        assertThat(enough.await(120, TimeUnit.SECONDS))
+                .as("1,500 acknowledged writes")
+                .isTrue();
+        first.kill();
+        stop.set(true);
+        for (Thread t : writers) {
+            t.join(30_000);
+        }
+
+        Child second = Child.start(dir);
+        try {
+            Api after = new Api(second.port);
+            assertThat(acknowledged).hasSizeGreaterThan(300);
+            for (String id : acknowledged) {
+                assertThat(after.get("/ngsi-ld/v1/entities/" + id).status())
+                        .as("acknowledged %s", id)
+                        .isEqualTo(200);
+            }
+            for (Map.Entry<String, Integer> c : lastAckedCounter.entrySet()) {
+                Object n = after.get("/ngsi-ld/v1/entities/" + c.getKey() + "?options=keyValues")
+                        .obj()
+                        .get("n");
+                assertThat(((Number) n).intValue()).as("counter %s", c.getKey()).isGreaterThanOrEqualTo(c.getValue());
+            }
+        } finally {
+            second.kill();
+        }
+    }
+
+    /** A node in a child JVM, started with the test's classpath. */
+    record Child(Process process, int port) {
+        static Child start(Path dataDir) throws IOException, InterruptedException {
+            String java =
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            ProcessBuilder pb = new ProcessBuilder(
+                            java,
+                            "--enable-native-access=ALL-UNNAMED",
+                            "-cp",
+                            System.getProperty("java.class.path"),
+                            Main.class.getName(),
+                            "serve",
+                            "--port",
+                            "0",
+                            "--host",
+                            "127.0.0.1",
+                            "--data-dir",
+                            dataDir.toString())
+                    .redirectErrorStream(true);
+            Process p = pb.start();
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            StringBuilder seen = new StringBuilder();
+            String line;
+            while (System.nanoTime() < deadline && (line = out.readLine()) != null) {
+                seen.append(line).append('\n');
+                Matcher m = API_LINE.matcher(line);
+                if (m.find()) {
+                    int port = Integer.parseInt(m.group(1));
+                    Thread.ofVirtual().start(() -> drain(out));
+                    return new Child(p, port);
+                }
+            }
+            p.destroyForcibly();
+            throw new AssertionError("child node did not start:\n" + seen);
+        }
+
+        private static void drain(BufferedReader out) {
+            try {
+                while (out.readLine() != null) {
+                    // keep the pipe flowing
+                }
+            } catch (IOException e) {
+                // child gone
+            }
+        }
+
+        /** SIGKILL, as {@code kill -9}: no shutdown hook runs. */
+        void kill() throws InterruptedException {
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+}
