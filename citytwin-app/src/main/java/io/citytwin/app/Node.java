@@ -12,6 +12,10 @@ import io.citytwin.twin.Twin;
 import io.citytwin.twin.TwinException;
 import io.citytwin.twin.geo.GeoJson;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -97,6 +101,10 @@ public final class Node implements AutoCloseable {
                 .build();
         EntityCodec codec = new EntityCodec(GeoJson::parse);
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(metrics);
+        new JvmGcMetrics().bindTo(metrics);
+        new JvmThreadMetrics().bindTo(metrics);
+        new ProcessorMetrics().bindTo(metrics);
         Gauge.builder("citytwin.twin.entities", twin, Twin::size)
                 .description("Entities in the twin, all tenants")
                 .register(metrics);
