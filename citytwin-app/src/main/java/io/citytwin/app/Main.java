@@ -132,6 +132,11 @@ public final class Main implements Runnable {
             int created = SampleCity.load(node);
             System.out.println("Sample city: " + created + " Smart Data Models entities created ("
                     + node.twin().size() + " in the twin).");
+            String base = "http://localhost:" + node.httpPort();
+            System.out.println("Try (the Link header selects the Smart Data Models vocabulary, resolved offline):");
+            System.out.println("  curl '" + base + "/ngsi-ld/v1/entities?type=Streetlight&options=keyValues' \\");
+            System.out.println("    -H 'Link: <" + SampleCity.STREETLIGHTING_CONTEXT
+                    + ">; rel=\"http://www.w3.org/ns/json-ld#context\"'");
             return runUntilStopped(node, "CityTwin demo", config);
         }
     }
@@ -152,7 +157,7 @@ public final class Main implements Runnable {
         System.out.println();
         System.out.println(
                 what + " is running. Data: " + config.dataDir().toAbsolutePath().normalize());
-        System.out.println("  NGSI-LD API  " + base + "/ngsi-ld/v1/entities?type=Streetlight");
+        System.out.println("  NGSI-LD API  " + base + "/ngsi-ld/v1/types");
         System.out.println("  Health       " + base + "/health");
         System.out.println("  Metrics      " + base + "/metrics");
         System.out.println("Press Ctrl+C to stop.");

@@ -25,6 +25,10 @@ final class SampleCity {
     private static final String BASE = "/io/citytwin/app/samples/";
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The Smart Data Models context of the streetlighting domain, one of those installed offline. */
+    static final String STREETLIGHTING_CONTEXT =
+            "https://raw.githubusercontent.com/smart-data-models/dataModel.Streetlighting/master/context.jsonld";
+
     private SampleCity() {}
 
     /**
