@@ -159,6 +159,30 @@ class NgsiLdApiIT {
     }
 
     @Test
+    void catastrophicRegex_isTooComplexQuery_notAStuckCore() {
+        Api t = api.withHeader("NGSILD-Tenant", "redos");
+        create(
+                t,
+                Map.of(
+                        "id",
+                        "urn:ngsi-ld:Thing:redos",
+                        "type",
+                        "Thing",
+                        "name",
+                        Map.of("type", "Property", "value", "a".repeat(28) + "!")));
+        long t0 = System.nanoTime();
+        Api.Res r = t.get(E + "?type=Thing&q=" + Api.enc("name~=(.*a){12}$"));
+        assertThat(r.status()).isEqualTo(403);
+        assertThat(r.errorTitle()).isEqualTo("TooComplexQuery");
+        assertThat(t.get(E + "?type=Thing&idPattern=" + Api.enc("^(urn|urn:)*:ngsi-ld:(T|Th|Thi)+ing:x$"))
+                        .status())
+                .isLessThan(500);
+        assertThat(System.nanoTime() - t0)
+                .as("bounded work")
+                .isLessThan(java.util.concurrent.TimeUnit.SECONDS.toNanos(20));
+    }
+
+    @Test
     void oversizedBody_is413_andTheNodeStaysHealthy() {
         String big = "{\"id\":\"urn:x:big\",\"type\":\"T\",\"p\":\"" + "x".repeat(2 << 20) + "\"}";
         Api.Res r = api.post(E, big);

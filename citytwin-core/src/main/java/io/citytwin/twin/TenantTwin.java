@@ -243,8 +243,7 @@ final class TenantTwin {
         if (query.types() != null && !query.types().test(e.types())) {
             return false;
         }
-        if (query.idPattern() != null
-                && !query.idPattern().matcher(e.id().value()).find()) {
+        if (query.idPattern() != null && !BoundedRegex.find(query.idPattern(), e.id().value())) {
             return false;
         }
         if (!query.attrs().isEmpty()) {

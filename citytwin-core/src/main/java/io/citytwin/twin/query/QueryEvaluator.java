@@ -204,7 +204,7 @@ final class QueryEvaluator {
             case MATCH, NOT_MATCH ->
                 v instanceof String s
                         && c.operand() instanceof Operand.Pattern p
-                        && p.compiled().matcher(s).find();
+                        && io.citytwin.twin.BoundedRegex.find(p.compiled(), s);
             case GT -> compare(v, (Operand.Literal) c.operand()) > 0;
             case GE -> compareAtLeast(v, (Operand.Literal) c.operand(), 0);
             case LT -> lessThan(v, (Operand.Literal) c.operand(), 0);
