@@ -151,6 +151,9 @@ public record CityTwinConfig(
                 .findAndRegisterModules()
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         try {
+            if (Files.readString(file).isBlank()) {
+                return defaults();
+            }
             CityTwinConfig c = yaml.readValue(file.toFile(), CityTwinConfig.class);
             return c == null ? defaults() : c;
         } catch (UnrecognizedPropertyException e) {

@@ -115,26 +115,32 @@ class CrashIT {
     /** A node in a child JVM, started with the test's classpath. */
     record Child(Process process, int port) {
         static Child start(Path dataDir) throws IOException, InterruptedException {
+            return start(
+                    new StringBuilder(),
+                    "serve",
+                    "--port",
+                    "0",
+                    "--host",
+                    "127.0.0.1",
+                    "--data-dir",
+                    dataDir.toString());
+        }
+
+        /** Runs {@code citytwin args...} and waits for the API line; {@code seen} collects the output until then. */
+        static Child start(StringBuilder seen, String... args) throws IOException, InterruptedException {
             String java =
                     Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            ProcessBuilder pb = new ProcessBuilder(
-                            java,
-                            "--enable-native-access=ALL-UNNAMED",
-                            "-cp",
-                            System.getProperty("java.class.path"),
-                            Main.class.getName(),
-                            "serve",
-                            "--port",
-                            "0",
-                            "--host",
-                            "127.0.0.1",
-                            "--data-dir",
-                            dataDir.toString())
-                    .redirectErrorStream(true);
+            List<String> cmd = new ArrayList<>(List.of(
+                    java,
+                    "--enable-native-access=ALL-UNNAMED",
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    Main.class.getName()));
+            cmd.addAll(List.of(args));
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
             Process p = pb.start();
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            StringBuilder seen = new StringBuilder();
             String line;
             while (System.nanoTime() < deadline && (line = out.readLine()) != null) {
                 seen.append(line).append('\n');
