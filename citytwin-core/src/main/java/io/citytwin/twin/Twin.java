@@ -313,7 +313,7 @@ public final class Twin implements AutoCloseable {
         for (Entity e : entities) {
             ops.add(new BatchOp(e.id(), updateOnly ? null : ChangeKind.REPLACED, current -> {
                 if (current == null || !updateOnly) {
-                    return current == null ? e : e.withTimes(current.createdAt(), current.modifiedAt());
+                    return e; // stamping keeps the createdAt of the entity and of attributes it replaces
                 }
                 Entity next = addTypes(current, e.types());
                 for (Map.Entry<String, List<Attribute>> a : e.attributes().entrySet()) {
