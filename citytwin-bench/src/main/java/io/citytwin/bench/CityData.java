@@ -8,7 +8,7 @@ import java.util.Locale;
  *
  * <p>Entity {@code i} has id {@code urn:ngsi-ld:Streetlight:i}, type {@code Streetlight}, {@code status} one of
  * {@code ok}/{@code failed}/{@code maintenance} ({@code i % 3}, so a third match {@code status=="ok"}),
- * {@code brightness} = {@code i % 100} (so half match {@code brightness>50}... strictly 49 %), a {@code
+ * {@code brightness} = {@code i % 100} (so 49 % match {@code brightness>50}), a {@code
  * powerConsumption} with unitCode, a {@code location} Point and a {@code refStreetlightGroup} Relationship.
  * Stateless and thread-safe.
  */
