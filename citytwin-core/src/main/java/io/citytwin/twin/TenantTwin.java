@@ -7,25 +7,21 @@ import io.citytwin.twin.query.Operand;
 import io.citytwin.twin.query.Query;
 import io.citytwin.twin.query.Uri;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableSet;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 
 /*
  * The in-memory state of one tenant's twin and its indexes.
  *
- * Design: entities live in a ConcurrentSkipListMap keyed by id, so every query iterates in id order and paging with
- * offset/limit is stable without sorting. Three secondary indexes narrow the candidates of a query:
+ * Design: entities live in a ConcurrentHashMap by id for point lookups, and every id is also in a sorted set, so every
+ * query iterates in id order and paging with offset/limit is stable without sorting. Three secondary indexes narrow the candidates of a query:
  *
  *  - type index: type IRI -> sorted set of ids;
  *  - value index: (attribute IRI, string value) -> sorted set of ids, for categorical values (Property strings,
@@ -44,9 +40,13 @@ import org.jspecify.annotations.Nullable;
  */
 final class TenantTwin {
     private final TenantId tenant;
-    private final ConcurrentSkipListMap<String, Entity> entities = new ConcurrentSkipListMap<>();
-    private final ConcurrentHashMap<String, NavigableSet<String>> byType = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<ValueKey, NavigableSet<String>> byValue = new ConcurrentHashMap<>();
+    /** Point lookups by id: a hash map, several times cheaper than a skip list on long ids with shared prefixes. */
+    private final ConcurrentHashMap<String, Entity> entities = new ConcurrentHashMap<>();
+    /** Every id in order, for ordered iteration of unrestricted queries. */
+    private final IdSet order = new IdSet();
+
+    private final ConcurrentHashMap<String, IdSet> byType = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<ValueKey, IdSet> byValue = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, SpatialIndex<String>> byGeo = new ConcurrentHashMap<>();
     /** Attribute IRI -> number of entities having it, for /attributes. */
     private final ConcurrentHashMap<String, LongAdder> attributeCounts = new ConcurrentHashMap<>();
@@ -70,8 +70,8 @@ final class TenantTwin {
         return entities.size();
     }
 
-    Collection<Entity> all() {
-        return entities.values();
+    Iterable<Entity> all() {
+        return lookup(order);
     }
 
     Set<String> typeNames() {
@@ -85,12 +85,12 @@ final class TenantTwin {
     }
 
     long countOfType(String type) {
-        NavigableSet<String> ids = byType.get(type);
+        IdSet ids = byType.get(type);
         return ids == null ? 0 : ids.size();
     }
 
     Iterable<Entity> ofType(String type) {
-        NavigableSet<String> ids = byType.get(type);
+        IdSet ids = byType.get(type);
         return ids == null ? List.of() : lookup(ids);
     }
 
@@ -109,8 +109,12 @@ final class TenantTwin {
     void apply(String id, @Nullable Entity previous, @Nullable Entity next) {
         if (next == null) {
             entities.remove(id);
+            order.remove(id);
         } else {
             entities.put(id, next);
+            if (previous == null) {
+                order.add(id);
+            }
         }
         reindex(id, previous, next);
     }
@@ -121,14 +125,14 @@ final class TenantTwin {
         if (!prevTypes.equals(nextTypes)) {
             for (String t : prevTypes) {
                 if (!nextTypes.contains(t)) {
-                    NavigableSet<String> s = byType.get(t);
+                    IdSet s = byType.get(t);
                     if (s != null) {
                         s.remove(id);
                     }
                 }
             }
             for (String t : nextTypes) {
-                byType.computeIfAbsent(t, k -> new ConcurrentSkipListSet<>()).add(id);
+                byType.computeIfAbsent(t, k -> new IdSet()).add(id);
             }
         }
         Map<String, List<Attribute>> prevAttrs = prev == null ? Map.of() : prev.attributes();
@@ -163,7 +167,7 @@ final class TenantTwin {
         for (Attribute a : old) {
             String v = categorical(a);
             if (v != null && (now == null || !containsCategorical(now, v))) {
-                NavigableSet<String> s = byValue.get(new ValueKey(name, v));
+                IdSet s = byValue.get(new ValueKey(name, v));
                 if (s != null) {
                     s.remove(id);
                 }
@@ -183,8 +187,7 @@ final class TenantTwin {
         for (Attribute a : instances) {
             String v = categorical(a);
             if (v != null) {
-                byValue.computeIfAbsent(new ValueKey(name, v), k -> new ConcurrentSkipListSet<>())
-                        .add(id);
+                byValue.computeIfAbsent(new ValueKey(name, v), k -> new IdSet()).add(id);
             }
         }
         // the spatial index holds the default (first) instance's geometry of each GeoProperty
@@ -271,8 +274,10 @@ final class TenantTwin {
     }
 
     /*
-     * Picks the smallest sorted candidate source. Sizes of ConcurrentSkipListSet are O(n) to compute, so set sizes
-     * are only compared through a bounded walk (at most the current best size elements).
+     * Picks the smallest sorted candidate source: the ids asked for, a value-index set of an equality constraint, the
+     * type set of a required type (sizes of both are O(1) counters), or the spatial index's candidates for the
+     * geo-query's search envelope, which is asked only when the best set so far is not already small and the
+     * envelope is not the whole world. Falls back to all entities.
      */
     private Iterable<Entity> candidates(EntityQuery query) {
         if (!query.ids().isEmpty()) {
@@ -280,8 +285,7 @@ final class TenantTwin {
             query.ids().forEach(id -> ids.add(id.value()));
             return lookup(ids);
         }
-        NavigableSet<String> best = null;
-        long bestSize = Long.MAX_VALUE;
+        IdSet best = null;
         if (query.q() != null) {
             for (Map.Entry<AttrPath, Operand.Literal> c :
                     query.q().equalityConstraints().entrySet()) {
@@ -289,61 +293,49 @@ final class TenantTwin {
                         || !c.getKey().trailingKeys().isEmpty()) {
                     continue;
                 }
-                String v = c.getValue().value() instanceof String str
-                        ? str
-                        : c.getValue().value() instanceof Uri u ? u.value() : null;
+                Object literal = c.getValue().value();
+                String v = literal instanceof String str ? str : literal instanceof Uri u ? u.value() : null;
                 if (v == null) {
                     continue;
                 }
-                NavigableSet<String> s =
-                        byValue.get(new ValueKey(c.getKey().attrNames().get(0), v));
-                if (s == null) {
+                IdSet s = byValue.get(new ValueKey(c.getKey().attrNames().get(0), v));
+                if (s == null || s.isEmpty()) {
                     return List.of(); // nobody has this value
                 }
-                long size = boundedSize(s, bestSize);
-                if (size < bestSize) {
+                if (best == null || s.size() < best.size()) {
                     best = s;
-                    bestSize = size;
                 }
             }
         }
         if (query.types() != null) {
             var required = query.types().requiredType();
             if (required.isPresent()) {
-                NavigableSet<String> s = byType.get(required.get());
-                if (s == null) {
+                IdSet s = byType.get(required.get());
+                if (s == null || s.isEmpty()) {
                     return List.of();
                 }
-                long size = boundedSize(s, bestSize);
-                if (size < bestSize) {
+                if (best == null || s.size() < best.size()) {
                     best = s;
-                    bestSize = size;
                 }
             }
         }
-        if (query.geo() != null && bestSize > 64) {
-            SpatialIndex<String> idx = byGeo.get(query.geo().geoproperty());
-            if (idx == null) {
-                return List.of();
+        GeoQuery geo = query.geo();
+        if (geo != null && (best == null || best.size() > 64)) {
+            org.locationtech.jts.geom.Envelope env = geo.searchEnvelope();
+            if (env.getWidth() < 360 || env.getHeight() < 180) {
+                SpatialIndex<String> idx = byGeo.get(geo.geoproperty());
+                if (idx == null) {
+                    return List.of();
+                }
+                ArrayList<String> ids = new ArrayList<>();
+                idx.query(env, ids::add);
+                if (best == null || ids.size() < best.size()) {
+                    ids.sort(null);
+                    return lookup(ids);
+                }
             }
-            TreeSet<String> ids = new TreeSet<>();
-            idx.query(query.geo().searchEnvelope(), ids::add);
-            if (ids.size() < bestSize) {
-                return lookup(ids);
-            }
         }
-        if (best != null) {
-            return lookup(best);
-        }
-        return entities.values();
-    }
-
-    private static long boundedSize(NavigableSet<String> s, long bound) {
-        long n = 0;
-        for (Iterator<String> it = s.iterator(); it.hasNext() && n < bound; it.next()) {
-            n++;
-        }
-        return n;
+        return lookup(best != null ? best : order);
     }
 
     private Iterable<Entity> lookup(Iterable<String> ids) {
