@@ -111,6 +111,9 @@ public final class Node implements AutoCloseable {
         Gauge.builder("citytwin.store.pending.writes", repository, r -> r.pendingWrites())
                 .description("Mutations waiting for the group commit")
                 .register(metrics);
+        Gauge.builder("citytwin.store.log.backlog", repository, r -> r.logBacklog())
+                .description("Committed changes in the store's change log not yet folded into its snapshot")
+                .register(metrics);
         ApiServer api;
         try {
             api = ApiServer.builder()

@@ -19,10 +19,14 @@ import java.util.List;
 /** The schema of the twin store and its migrations. */
 final class Schema {
     /** Migration {@code i} brings the schema from version {@code i} to {@code i + 1}. */
-    private static final List<List<String>> MIGRATIONS = List.of(List.of(
-            "CREATE TABLE tenants (name TEXT NOT NULL PRIMARY KEY, created_at INTEGER NOT NULL) WITHOUT ROWID",
-            "CREATE TABLE entities (tenant TEXT NOT NULL, id TEXT NOT NULL, doc BLOB NOT NULL,"
-                    + " PRIMARY KEY (tenant, id)) WITHOUT ROWID"));
+    private static final List<List<String>> MIGRATIONS = List.of(
+            List.of(
+                    "CREATE TABLE tenants (name TEXT NOT NULL PRIMARY KEY, created_at INTEGER NOT NULL) WITHOUT ROWID",
+                    "CREATE TABLE entities (tenant TEXT NOT NULL, id TEXT NOT NULL, doc BLOB NOT NULL,"
+                            + " PRIMARY KEY (tenant, id)) WITHOUT ROWID"),
+            // 2: the change log that commits append to (doc NULL = removed); folded into entities in the background
+            List.of(
+                    "CREATE TABLE changelog (seq INTEGER PRIMARY KEY, tenant TEXT NOT NULL, id TEXT NOT NULL, doc BLOB)"));
 
     static final int CURRENT = MIGRATIONS.size();
 

@@ -84,6 +84,42 @@ class SqliteTwinRepositoryTest extends TwinRepositoryContract {
     }
 
     @Test
+    void changeLog_foldedPastTheThreshold_keepsLastWriteAndRemoves_liveAndAfterReopen() throws Exception {
+        int n = SqliteTwinRepository.FOLD_THRESHOLD + SqliteTwinRepository.FOLD_CHUNK + 500;
+        try (SqliteTwinRepository repo = SqliteTwinRepository.open(dir, SqliteOptions.defaults())) {
+            List<CompletableFuture<Void>> writes = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                // 1,000 entities written over and over: the log folds many times and collapses repeats
+                int e = i % 1_000;
+                writes.add(repo.write(
+                        List.of(new Mutation.Put(TenantId.DEFAULT, Fixtures.small("urn:ngsi-ld:D:" + e, i)))));
+                if (i % 5_000 == 4_999) {
+                    CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
+                            .join();
+                    writes.clear();
+                }
+            }
+            for (int e = 0; e < 100; e++) {
+                writes.add(repo.write(List.of(
+                        new Mutation.Remove(TenantId.DEFAULT, io.citytwin.twin.EntityId.of("urn:ngsi-ld:D:" + e)))));
+            }
+            CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).join();
+            assertThat(repo.logBacklog()).isLessThanOrEqualTo(SqliteTwinRepository.FOLD_THRESHOLD + 5_100L);
+            var loaded = loadTenant(repo, TenantId.DEFAULT);
+            assertThat(loaded).hasSize(900);
+            loaded.forEach((entityId, e) -> {
+                int id = Integer.parseInt(entityId.value().substring("urn:ngsi-ld:D:".length()));
+                int last = n - 1 - ((n - 1 - id) % 1_000);
+                assertThat(e).isEqualTo(Fixtures.small("urn:ngsi-ld:D:" + id, last));
+            });
+            assertThat(repo.logBacklog()).isZero();
+        }
+        try (SqliteTwinRepository repo = SqliteTwinRepository.open(dir, SqliteOptions.defaults())) {
+            assertThat(loadTenant(repo, TenantId.DEFAULT)).hasSize(900);
+        }
+    }
+
+    @Test
     void load_corruptDocument_failsWithStoreCorruptEntity() throws Exception {
         try (SqliteTwinRepository repo = SqliteTwinRepository.open(dir, SqliteOptions.defaults())) {
             repo.write(List.of(new Mutation.Put(TenantId.DEFAULT, Fixtures.small("urn:ngsi-ld:D:1", 1))))
