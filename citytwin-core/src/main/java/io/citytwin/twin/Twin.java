@@ -169,26 +169,14 @@ public final class Twin implements AutoCloseable {
      */
     public UpdateReport appendAttributes(
             TenantId tenant, EntityId id, Map<String, List<Attribute>> fragment, boolean noOverwrite) {
-        UpdateReport[] report = new UpdateReport[1];
-        mutate(tenant, id, null, current -> {
-            Entity e = requireExists(current, id);
-            List<String> updated = new ArrayList<>();
-            List<UpdateReport.NotUpdated> notUpdated = new ArrayList<>();
-            for (Map.Entry<String, List<Attribute>> a : fragment.entrySet()) {
-                for (Attribute inst : a.getValue()) {
-                    if (noOverwrite && e.instance(a.getKey(), inst.datasetId()).isPresent()) {
-                        notUpdated.add(new UpdateReport.NotUpdated(
-                                a.getKey(), inst.datasetId(), "attribute exists and noOverwrite was requested"));
-                    } else {
-                        e = e.withInstance(a.getKey(), inst);
-                        addOnce(updated, a.getKey());
-                    }
-                }
-            }
-            report[0] = new UpdateReport(updated, notUpdated);
-            return e;
-        });
-        return report[0];
+        return writeInstances(
+                tenant,
+                id,
+                fragment,
+                (e, name, inst) ->
+                        noOverwrite && e.instance(name, inst.datasetId()).isPresent()
+                                ? "attribute exists and noOverwrite was requested"
+                                : null);
     }
 
     /**
@@ -196,6 +184,27 @@ public final class Twin implements AutoCloseable {
      * datasetId; instances that do not exist are reported as not updated.
      */
     public UpdateReport updateAttributes(TenantId tenant, EntityId id, Map<String, List<Attribute>> fragment) {
+        return writeInstances(
+                tenant,
+                id,
+                fragment,
+                (e, name, inst) -> e.instance(name, inst.datasetId()).isPresent()
+                        ? null
+                        : inst.datasetId() == null
+                                ? "attribute does not exist"
+                                : "no instance with datasetId " + inst.datasetId());
+    }
+
+    /** Why an attribute instance may not be written to an entity, or null when it may. */
+    @FunctionalInterface
+    private interface InstanceRule {
+        @Nullable
+        String refusal(Entity e, String name, Attribute instance);
+    }
+
+    /** Puts every instance of {@code fragment} that {@code rule} allows, reporting the others. */
+    private UpdateReport writeInstances(
+            TenantId tenant, EntityId id, Map<String, List<Attribute>> fragment, InstanceRule rule) {
         UpdateReport[] report = new UpdateReport[1];
         mutate(tenant, id, null, current -> {
             Entity e = requireExists(current, id);
@@ -203,13 +212,9 @@ public final class Twin implements AutoCloseable {
             List<UpdateReport.NotUpdated> notUpdated = new ArrayList<>();
             for (Map.Entry<String, List<Attribute>> a : fragment.entrySet()) {
                 for (Attribute inst : a.getValue()) {
-                    if (e.instance(a.getKey(), inst.datasetId()).isEmpty()) {
-                        notUpdated.add(new UpdateReport.NotUpdated(
-                                a.getKey(),
-                                inst.datasetId(),
-                                inst.datasetId() == null
-                                        ? "attribute does not exist"
-                                        : "no instance with datasetId " + inst.datasetId()));
+                    String refusal = rule.refusal(e, a.getKey(), inst);
+                    if (refusal != null) {
+                        notUpdated.add(new UpdateReport.NotUpdated(a.getKey(), inst.datasetId(), refusal));
                     } else {
                         e = e.withInstance(a.getKey(), inst);
                         addOnce(updated, a.getKey());

@@ -59,10 +59,8 @@ final class EntityHandlers {
     }
 
     void retrieve(ApiRequest r) {
-        Set<String> options = r.options();
-        r.allowOptions(options, "keyvalues", "simplified", "concise", "normalized", "sysattrs");
-        String media =
-                MediaTypes.negotiate(r.ctx.header("Accept"), MediaTypes.JSON, MediaTypes.JSON_LD, MediaTypes.GEO_JSON);
+        Set<String> options = readOptions(r);
+        String media = readMedia(r);
         EntityId id = entityId(r);
         LdContext ctx = r.ldContext();
         Entity e = twin.get(r.tenant, id);
@@ -76,25 +74,11 @@ final class EntityHandlers {
     }
 
     void query(ApiRequest r) {
-        Set<String> options = r.options();
-        r.allowOptions(options, "keyvalues", "simplified", "concise", "normalized", "sysattrs");
-        String media =
-                MediaTypes.negotiate(r.ctx.header("Accept"), MediaTypes.JSON, MediaTypes.JSON_LD, MediaTypes.GEO_JSON);
+        Set<String> options = readOptions(r);
+        String media = readMedia(r);
         LdContext ctx = r.ldContext();
-        boolean count = r.boolParam("count");
-        int limit = r.intParam("limit", limits.defaultLimit(), 0);
-        if (limit > limits.maxLimit()) {
-            throw new TwinException(
-                    ErrorType.TOO_MANY_RESULTS,
-                    "query.limit-too-high",
-                    "limit " + limit + " exceeds the maximum of " + limits.maxLimit());
-        }
-        if (limit == 0 && !count) {
-            throw TwinException.badData("query.limit-zero", "limit=0 is only allowed together with count=true");
-        }
-        int offset = r.intParam("offset", 0, 0);
+        Paging paging = paging(r);
         EntityQuery q = entityQuery(
-                r,
                 ctx,
                 r.listParam("id"),
                 r.param("idPattern"),
@@ -105,12 +89,8 @@ final class EntityHandlers {
                 r.param("geometry"),
                 r.param("coordinates"),
                 r.param("geoproperty"),
-                offset,
-                limit,
-                count);
-        QueryResult result = twin.query(r.tenant, q);
-        result.count().ifPresent(n -> r.ctx.header("NGSILD-Results-Count", Long.toString(n)));
-        out.json(r, media, renderAll(r, result.entities(), renderOptions(r, options, media), ctx, media), ctx);
+                paging);
+        answer(r, twin.query(r.tenant, q), options, media, ctx);
     }
 
     void replace(ApiRequest r) {
@@ -238,24 +218,14 @@ final class EntityHandlers {
 
     /** POST /entityOperations/query: a Query object (clause 5.2.23) in the body, paging in the URL. */
     void batchQuery(ApiRequest r) {
-        Set<String> options = r.options();
-        r.allowOptions(options, "keyvalues", "simplified", "concise", "normalized", "sysattrs");
-        String media =
-                MediaTypes.negotiate(r.ctx.header("Accept"), MediaTypes.JSON, MediaTypes.JSON_LD, MediaTypes.GEO_JSON);
+        Set<String> options = readOptions(r);
+        String media = readMedia(r);
         Map<String, Object> body = r.bodyObject();
         LdContext ctx = r.ldContext();
         if (body.containsKey("type") && !"Query".equals(body.get("type"))) {
             throw TwinException.badData("query.body-type", "The body must be a Query object (\"type\": \"Query\")");
         }
-        boolean count = r.boolParam("count");
-        int limit = r.intParam("limit", limits.defaultLimit(), 0);
-        if (limit > limits.maxLimit()) {
-            throw new TwinException(
-                    ErrorType.TOO_MANY_RESULTS,
-                    "query.limit-too-high",
-                    "limit " + limit + " exceeds the maximum of " + limits.maxLimit());
-        }
-        int offset = r.intParam("offset", 0, 0);
+        Paging paging = paging(r);
         List<String> ids = new ArrayList<>();
         String idPattern = null;
         List<String> types = new ArrayList<>();
@@ -293,7 +263,6 @@ final class EntityHandlers {
             l.forEach(a -> attrs.add(String.valueOf(a)));
         }
         EntityQuery q = entityQuery(
-                r,
                 ctx,
                 ids,
                 idPattern,
@@ -304,15 +273,45 @@ final class EntityHandlers {
                 geometry,
                 coordinates,
                 geoproperty,
-                offset,
-                limit,
-                count);
-        QueryResult result = twin.query(r.tenant, q);
-        result.count().ifPresent(n -> r.ctx.header("NGSILD-Results-Count", Long.toString(n)));
-        out.json(r, media, renderAll(r, result.entities(), renderOptions(r, options, media), ctx, media), ctx);
+                paging);
+        answer(r, twin.query(r.tenant, q), options, media, ctx);
     }
 
     // ------------------------------------------------------------------ helpers
+
+    private record Paging(int offset, int limit, boolean count) {}
+
+    /** {@code offset}, {@code limit} (TooManyResults above the maximum) and {@code count} of a query. */
+    private Paging paging(ApiRequest r) {
+        boolean count = r.boolParam("count");
+        int limit = r.intParam("limit", limits.defaultLimit(), 0);
+        if (limit > limits.maxLimit()) {
+            throw new TwinException(
+                    ErrorType.TOO_MANY_RESULTS,
+                    "query.limit-too-high",
+                    "limit " + limit + " exceeds the maximum of " + limits.maxLimit());
+        }
+        if (limit == 0 && !count) {
+            throw TwinException.badData("query.limit-zero", "limit=0 is only allowed together with count=true");
+        }
+        return new Paging(r.intParam("offset", 0, 0), limit, count);
+    }
+
+    private static Set<String> readOptions(ApiRequest r) {
+        Set<String> options = r.options();
+        r.allowOptions(options, "keyvalues", "simplified", "concise", "normalized", "sysattrs");
+        return options;
+    }
+
+    private static String readMedia(ApiRequest r) {
+        return MediaTypes.negotiate(r.ctx.header("Accept"), MediaTypes.JSON, MediaTypes.JSON_LD, MediaTypes.GEO_JSON);
+    }
+
+    /** Answers a query: the count header when asked for, and the page in the negotiated representation. */
+    private void answer(ApiRequest r, QueryResult result, Set<String> options, String media, LdContext ctx) {
+        result.count().ifPresent(n -> r.ctx.header("NGSILD-Results-Count", Long.toString(n)));
+        out.json(r, media, renderAll(r, result.entities(), renderOptions(r, options, media), ctx, media), ctx);
+    }
 
     private record Parsed(List<Entity> entities, List<BatchResult.BatchError> errors) {}
 
@@ -438,7 +437,6 @@ final class EntityHandlers {
     }
 
     private EntityQuery entityQuery(
-            ApiRequest r,
             LdContext ctx,
             List<String> ids,
             @Nullable String idPattern,
@@ -449,9 +447,7 @@ final class EntityHandlers {
             @Nullable String geometry,
             @Nullable String coordinates,
             @Nullable String geoproperty,
-            int offset,
-            int limit,
-            boolean count) {
+            Paging paging) {
         List<EntityId> entityIds = new ArrayList<>();
         for (String id : ids) {
             entityIds.add(EntityId.of(id));
@@ -489,7 +485,8 @@ final class EntityHandlers {
             geo = GeoQuery.parse(georel, geometry, coordinates, geoproperty);
             geo = geo.withGeoproperty(ctx.expandTerm(geoproperty == null ? "location" : geoproperty));
         }
-        EntityQuery query = new EntityQuery(entityIds, pattern, types, attrNames, filter, geo, offset, limit, count);
+        EntityQuery query = new EntityQuery(
+                entityIds, pattern, types, attrNames, filter, geo, paging.offset(), paging.limit(), paging.count());
         if (!query.isRestricted()) {
             throw TwinException.badData(
                     "query.unrestricted", "A query needs at least one of id, idPattern, type, attrs, q or a geo-query");
