@@ -180,7 +180,7 @@ public final class ApiServer implements AutoCloseable {
                                 .tag("method", ctx.method().name())
                                 .tag("route", route)
                                 .tag("status", Integer.toString(ctx.statusCode()))
-                                .publishPercentiles(0.5, 0.95, 0.99)
+                                .publishPercentileHistogram()
                                 .register(metrics))
                         .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
             }
