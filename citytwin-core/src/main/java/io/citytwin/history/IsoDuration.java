@@ -50,8 +50,19 @@ import java.util.Objects;
 public record IsoDuration(
         long years, long months, long weeks, long days, long hours, long minutes, BigDecimal seconds) {
 
-    /** The longest text {@link #parse(String)} looks at; longer input is refused before parsing. */
-    public static final int MAX_LENGTH = 64;
+    /**
+     * The longest text {@link #parse(String)} looks at; longer input is refused before parsing. Long enough for the
+     * {@link #print()} of every duration (at most 103 characters with {@link #MAX_PART}).
+     */
+    public static final int MAX_LENGTH = 128;
+
+    /**
+     * The largest value of any part (and of the whole seconds): 12 digits, far beyond the range of {@link Instant},
+     * and small enough that every printed duration fits in {@link #MAX_LENGTH}.
+     */
+    public static final long MAX_PART = 999_999_999_999L;
+
+    private static final BigDecimal MAX_SECONDS = BigDecimal.valueOf(MAX_PART + 1);
 
     /** The zero duration, printed {@code PT0S}. */
     public static final IsoDuration ZERO = new IsoDuration(0, 0, 0, 0, 0, 0, BigDecimal.ZERO);
@@ -65,12 +76,17 @@ public record IsoDuration(
     /**
      * Validates and normalises the seconds.
      *
-     * @throws TwinException BadRequestData {@code duration.range} for a negative part or more than 9 fraction digits
+     * @throws TwinException BadRequestData {@code duration.range} for a negative part, a part above {@link
+     *     #MAX_PART} or more than 9 fraction digits
      */
     public IsoDuration {
         Objects.requireNonNull(seconds, "seconds");
         if ((years | months | weeks | days | hours | minutes) < 0 || seconds.signum() < 0) {
             throw TwinException.badData("duration.range", "A duration cannot be negative");
+        }
+        if (Math.max(Math.max(Math.max(years, months), Math.max(weeks, days)), Math.max(hours, minutes)) > MAX_PART
+                || seconds.compareTo(MAX_SECONDS) >= 0) {
+            throw TwinException.badData("duration.range", "A duration part is larger than " + MAX_PART);
         }
         seconds = seconds.signum() == 0 ? BigDecimal.ZERO : seconds.stripTrailingZeros();
         if (seconds.scale() < 0) {
@@ -124,8 +140,8 @@ public record IsoDuration(
             long whole = 0;
             while (i < n && isDigit(text.charAt(i))) {
                 int d = text.charAt(i) - '0';
-                if (whole > (Long.MAX_VALUE - d) / 10) {
-                    throw syntax(text, "a number is too large");
+                if (whole > (MAX_PART - d) / 10) {
+                    throw syntax(text, "a number is larger than " + MAX_PART);
                 }
                 whole = whole * 10 + d;
                 i++;
