@@ -67,7 +67,8 @@ public final class CompactTextDecoder implements PayloadDecoder {
      */
     public CompactTextDecoder(String timestampKey, int maxBytes) {
         if (timestampKey.isEmpty() || timestampKey.indexOf('|') >= 0 || timestampKey.indexOf('#') >= 0) {
-            throw TwinException.badData("ingest.decoder.invalid", "timestampKey must be non-empty without '|' or '#': " + timestampKey);
+            throw TwinException.badData(
+                    "ingest.decoder.invalid", "timestampKey must be non-empty without '|' or '#': " + timestampKey);
         }
         if (maxBytes <= 0) {
             throw TwinException.badData("ingest.decoder.invalid", "maxBytes must be positive: " + maxBytes);

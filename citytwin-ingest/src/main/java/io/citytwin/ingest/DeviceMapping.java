@@ -117,8 +117,7 @@ public record DeviceMapping(List<AttributeMapping> mappings, boolean passThrough
         return false;
     }
 
-    private static Attribute property(
-            Object value, Instant observedAt, @Nullable String unit) {
+    private static Attribute property(Object value, Instant observedAt, @Nullable String unit) {
         return new Attribute(AttributeKind.PROPERTY, value, null, observedAt, unit, Map.of(), null, null);
     }
 

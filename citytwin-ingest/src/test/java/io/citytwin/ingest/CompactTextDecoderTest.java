@@ -40,7 +40,8 @@ class CompactTextDecoderTest {
 
     @Test
     void decode_numbers_followJsonGrammar() {
-        Map<String, Object> f = decoded("a|21.0|b|-7|c|2e3|d|9223372036854775807|e|9223372036854775808|f|007|g|1.|h|+1|i|1e999|j|True")
+        Map<String, Object> f = decoded(
+                        "a|21.0|b|-7|c|2e3|d|9223372036854775807|e|9223372036854775808|f|007|g|1.|h|+1|i|1e999|j|True")
                 .get(0)
                 .fields();
         assertThat(f.get("a")).isEqualTo(21.0);
@@ -59,7 +60,8 @@ class CompactTextDecoderTest {
     @Test
     void decode_hash_separatesReadings_eachWithItsTimestamp() {
         List<Reading> rs = decoded("TimeInstant|2024-05-01T10:00:00Z|t|1#t|2#t|3|TimeInstant|2024-05-01T10:00:02Z\r\n");
-        assertThat(rs).extracting(Reading::timestamp)
+        assertThat(rs)
+                .extracting(Reading::timestamp)
                 .containsExactly(Instant.parse("2024-05-01T10:00:00Z"), null, Instant.parse("2024-05-01T10:00:02Z"));
         assertThat(rs).extracting(r -> r.fields().get("t")).containsExactly(1L, 2L, 3L);
         assertThat(rs.get(0).fields()).containsOnlyKeys("t");
@@ -83,15 +85,18 @@ class CompactTextDecoderTest {
     @Test
     void decode_slice_reportsRelativePositions() {
         byte[] bytes = "zzt|1|h".getBytes(StandardCharsets.UTF_8);
-        assertThat(decoder.decode(bytes, 2, 3)).isEqualTo(new DecodeResult.Decoded(List.of(Reading.of(Map.of("t", 1L)))));
+        assertThat(decoder.decode(bytes, 2, 3))
+                .isEqualTo(new DecodeResult.Decoded(List.of(Reading.of(Map.of("t", 1L)))));
         assertThat(decoder.decode(bytes, 2, 5))
                 .isEqualTo(new DecodeResult.Rejected("odd number of tokens: key 'h' has no value", 5));
     }
 
     @Test
     void decode_oddTokens_isRejected() {
-        assertThat(rejected("t|1|h")).isEqualTo(new DecodeResult.Rejected("odd number of tokens: key 'h' has no value", 5));
-        assertThat(rejected("t#h|1")).isEqualTo(new DecodeResult.Rejected("odd number of tokens: key 't' has no value", 1));
+        assertThat(rejected("t|1|h"))
+                .isEqualTo(new DecodeResult.Rejected("odd number of tokens: key 'h' has no value", 5));
+        assertThat(rejected("t#h|1"))
+                .isEqualTo(new DecodeResult.Rejected("odd number of tokens: key 't' has no value", 1));
     }
 
     @Test

@@ -47,7 +47,8 @@ class JsonPayloadDecoderTest {
 
     @Test
     void decode_numbers_keepLongForIntegersAndDoubleOtherwise() {
-        Map<String, Object> f = decoded("{\"a\": 21.0, \"b\": -7, \"c\": 1e3, \"d\": 123456789012345678901234, \"n\": null}")
+        Map<String, Object> f = decoded(
+                        "{\"a\": 21.0, \"b\": -7, \"c\": 1e3, \"d\": 123456789012345678901234, \"n\": null}")
                 .get(0)
                 .fields();
         assertThat(f.get("a")).isEqualTo(21.0);
@@ -76,7 +77,8 @@ class JsonPayloadDecoderTest {
 
     @Test
     void decode_isoTimestamp_becomesReadingTimestamp() {
-        Reading r = decoded("{\"ts\": \"2024-05-01T10:00:00.5+02:00\", \"t\": 1}").get(0);
+        Reading r =
+                decoded("{\"ts\": \"2024-05-01T10:00:00.5+02:00\", \"t\": 1}").get(0);
         assertThat(r.timestamp()).isEqualTo(Instant.parse("2024-05-01T08:00:00.500Z"));
         assertThat(r.fields()).containsOnlyKeys("t");
     }
@@ -98,8 +100,10 @@ class JsonPayloadDecoderTest {
 
     @Test
     void decode_topLevelArray_givesOneReadingPerObject() {
-        List<Reading> rs = decoded("[{\"t\": 1, \"ts\": 1000}, {\"t\": 2, \"ts\": \"1970-01-01T00:00:02Z\"}, {\"t\": 3}]");
-        assertThat(rs).extracting(Reading::timestamp)
+        List<Reading> rs =
+                decoded("[{\"t\": 1, \"ts\": 1000}, {\"t\": 2, \"ts\": \"1970-01-01T00:00:02Z\"}, {\"t\": 3}]");
+        assertThat(rs)
+                .extracting(Reading::timestamp)
                 .containsExactly(Instant.ofEpochMilli(1000), Instant.ofEpochSecond(2), null);
         assertThat(rs).extracting(r -> r.fields().get("t")).containsExactly(1L, 2L, 3L);
         assertThat(decoded("[]")).isEmpty();
@@ -126,7 +130,8 @@ class JsonPayloadDecoderTest {
 
     @Test
     void decode_trailingGarbage_isRejected() {
-        assertThat(rejected("{\"a\": 1} {\"b\": 2}")).isEqualTo(new DecodeResult.Rejected("trailing content after the JSON value", 9));
+        assertThat(rejected("{\"a\": 1} {\"b\": 2}"))
+                .isEqualTo(new DecodeResult.Rejected("trailing content after the JSON value", 9));
         assertThat(rejected("{\"a\": 1}x").reason()).startsWith("invalid JSON: ");
     }
 
@@ -140,8 +145,11 @@ class JsonPayloadDecoderTest {
 
     @Test
     void decode_nonObjects_areRejected() {
-        assertThat(rejected("42")).isEqualTo(new DecodeResult.Rejected("expected a JSON object or an array of objects but found a number", 0));
-        assertThat(rejected("[{\"a\": 1}, 3]")).isEqualTo(new DecodeResult.Rejected("array element 1 is not an object but a number", 11));
+        assertThat(rejected("42"))
+                .isEqualTo(new DecodeResult.Rejected(
+                        "expected a JSON object or an array of objects but found a number", 0));
+        assertThat(rejected("[{\"a\": 1}, 3]"))
+                .isEqualTo(new DecodeResult.Rejected("array element 1 is not an object but a number", 11));
         assertThat(rejected("  ")).isEqualTo(new DecodeResult.Rejected("no JSON value in payload", 2));
         assertThat(rejected("")).isEqualTo(new DecodeResult.Rejected("empty payload", 0));
         assertThat(rejected("{\"\": 1}").reason()).isEqualTo("empty field name");
@@ -149,10 +157,11 @@ class JsonPayloadDecoderTest {
 
     @Test
     void decode_depthOverEight_isRejected_eightIsFine() {
-        String eight = "{\"a\":{\"b\":{\"c\":{\"d\":{\"e\":{\"f\":{\"g\":1}}}}}}}";
-        assertThat(decoded(eight).get(0).fields()).containsOnlyKeys("a.b.c.d.e.f.g");
-        String nine = "{\"a\":{\"b\":{\"c\":{\"d\":{\"e\":{\"f\":{\"g\":{\"h\":1}}}}}}}}";
+        String eight = "{\"a\":{\"b\":{\"c\":{\"d\":{\"e\":{\"f\":{\"g\":{\"h\":1}}}}}}}}";
+        assertThat(decoded(eight).get(0).fields()).containsOnlyKeys("a.b.c.d.e.f.g.h");
+        String nine = "{\"a\":{\"b\":{\"c\":{\"d\":{\"e\":{\"f\":{\"g\":{\"h\":{\"i\":1}}}}}}}}}";
         assertThat(rejected(nine).reason()).isEqualTo("nesting deeper than 8 levels");
+        assertThat(decoded("[{\"a\":[[[[[[[1]]]]]]]}]").get(0).fields()).containsOnlyKeys("a");
         assertThat(rejected("[{\"a\":[[[[[[[[1]]]]]]]]}]").reason()).isEqualTo("nesting deeper than 8 levels");
     }
 
@@ -189,7 +198,8 @@ class JsonPayloadDecoderTest {
     @Test
     void decode_oversizedPayload_isRejected() {
         JsonPayloadDecoder small = new JsonPayloadDecoder("ts", 10);
-        assertThat(rejected(small, "{\"abc\": 12345}")).isEqualTo(new DecodeResult.Rejected("payload too long: 14 bytes, at most 10 allowed", 10));
+        assertThat(rejected(small, "{\"abc\": 12345}"))
+                .isEqualTo(new DecodeResult.Rejected("payload too long: 14 bytes, at most 10 allowed", 10));
     }
 
     @Test
