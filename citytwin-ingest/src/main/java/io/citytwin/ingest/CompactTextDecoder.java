@@ -64,6 +64,7 @@ public final class CompactTextDecoder implements PayloadDecoder {
      *
      * @param timestampKey the key whose value is the reading's timestamp; not empty, without {@code |} or {@code #}
      * @param maxBytes the largest payload accepted, in bytes; positive
+     * @throws TwinException BadRequestData ({@code ingest.decoder.invalid}) for a bad key or a non-positive limit
      */
     public CompactTextDecoder(String timestampKey, int maxBytes) {
         if (timestampKey.isEmpty() || timestampKey.indexOf('|') >= 0 || timestampKey.indexOf('#') >= 0) {

@@ -61,7 +61,15 @@ public final class JsonPayloadDecoder implements PayloadDecoder {
     /** The default payload size limit in bytes (1 MiB). */
     public static final int DEFAULT_MAX_BYTES = 1 << 20;
 
-    private static final JsonFactory FACTORY = new JsonFactory();
+    /*
+     * Field names stay canonicalized (one String per distinct key, shared across payloads) but are not interned, so
+     * keys invented by arbitrary devices do not pile up in the JVM string table; and a flood of colliding keys slows
+     * the symbol table down instead of making it throw an IllegalStateException that no caller expects.
+     */
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
+            .disable(JsonFactory.Feature.FAIL_ON_SYMBOL_HASH_OVERFLOW)
+            .build();
 
     private final String timestampField;
     private final int maxBytes;
@@ -76,6 +84,8 @@ public final class JsonPayloadDecoder implements PayloadDecoder {
      *
      * @param timestampField the member of a reading object holding its timestamp; not empty
      * @param maxBytes the largest payload accepted, in bytes; positive
+     * @throws TwinException BadRequestData ({@code ingest.decoder.invalid}) for an empty field name or a
+     *     non-positive limit
      */
     public JsonPayloadDecoder(String timestampField, int maxBytes) {
         if (timestampField.isEmpty()) {

@@ -20,7 +20,11 @@ import org.jspecify.annotations.Nullable;
  */
 public record Reading(Map<String, Object> fields, @Nullable Instant timestamp) {
 
-    /** Copies {@code fields}, keeping their order, into the canonical immutable {@link Json} shape. */
+    /**
+     * Copies {@code fields}, keeping their order, into the canonical immutable {@link Json} shape.
+     *
+     * @throws io.citytwin.twin.TwinException BadRequestData ({@code json.unsupported}) for a value that is not JSON
+     */
     public Reading {
         if (fields.isEmpty()) {
             fields = Map.of();
