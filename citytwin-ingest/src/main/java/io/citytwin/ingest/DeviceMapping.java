@@ -1,0 +1,133 @@
+package io.citytwin.ingest;
+
+import io.citytwin.twin.Attribute;
+import io.citytwin.twin.AttributeKind;
+import io.citytwin.twin.Ngsi;
+import io.citytwin.twin.TwinException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * How the fields of one kind of device become twin attributes: a list of {@link AttributeMapping}s, plus what to do
+ * with fields no mapping names. Immutable and thread-safe.
+ *
+ * <p><b>Partial-success policy.</b> Each field is mapped on its own: a field that cannot be converted (e.g. {@code
+ * 'abc'} for a {@link ValueType#NUMBER}) is left out and reported in {@link MappingResult#problems()}, and the other
+ * fields of the reading still become attributes. A mapped field that the reading does not carry is simply absent (a
+ * device may report a subset of its fields) and is not a problem. The caller decides, e.g. by sending the reading to
+ * the device's dead-letter record with the problems, whether a partial result is kept.
+ *
+ * @param mappings the mappings; no two may target the same attribute (the result holds one instance per attribute);
+ *     one device field may feed several attributes
+ * @param passThroughUnmapped whether fields that no mapping names become Properties named {@code passThroughPrefix +
+ *     field} with {@link ValueType#AUTO} and no unit ({@code true}), or are dropped ({@code false})
+ * @param passThroughPrefix the IRI prefix of passed-through attribute names, by default {@link Ngsi#DEFAULT_VOCAB}
+ *     (where unknown terms expand with the core @context)
+ */
+public record DeviceMapping(List<AttributeMapping> mappings, boolean passThroughUnmapped, String passThroughPrefix) {
+
+    /**
+     * Validates the mapping.
+     *
+     * @throws TwinException BadRequestData ({@code ingest.mapping.invalid}) when two mappings target the same
+     *     attribute or the prefix is not an IRI prefix
+     */
+    public DeviceMapping {
+        mappings = List.copyOf(mappings);
+        Set<String> targets = new HashSet<>();
+        for (AttributeMapping m : mappings) {
+            if (!targets.add(m.attribute())) {
+                throw TwinException.badData(
+                        "ingest.mapping.invalid", "two mappings target the attribute " + m.attribute());
+            }
+        }
+        if (passThroughPrefix.indexOf(':') <= 0) {
+            throw TwinException.badData(
+                    "ingest.mapping.invalid", "passThroughPrefix must be an IRI prefix: '" + passThroughPrefix + "'");
+        }
+    }
+
+    /** The given mappings; unmapped fields pass through under {@link Ngsi#DEFAULT_VOCAB} when {@code passThrough}. */
+    public static DeviceMapping of(List<AttributeMapping> mappings, boolean passThrough) {
+        return new DeviceMapping(mappings, passThrough, Ngsi.DEFAULT_VOCAB);
+    }
+
+    /**
+     * Maps one reading to attributes. Each attribute is a Property with {@code observedAt} = the reading's timestamp,
+     * or {@code receivedAt} when it has none, and the mapping's {@code unitCode}; see the class comment for how bad
+     * fields are handled. Passed-through field names that cannot be part of an IRI (characters other than letters,
+     * digits, {@code _ - . ~}) and names that collide with a mapped attribute are reported as problems.
+     *
+     * @param reading the decoded reading
+     * @param receivedAt when the platform received the payload
+     * @return the attributes and the per-field problems; never throws for any reading content
+     */
+    public MappingResult apply(Reading reading, Instant receivedAt) {
+        Instant observedAt = reading.timestamp() != null ? reading.timestamp() : receivedAt;
+        Map<String, Object> fields = reading.fields();
+        LinkedHashMap<String, List<Attribute>> out = LinkedHashMap.newLinkedHashMap(fields.size());
+        List<String> problems = new ArrayList<>(0);
+        for (AttributeMapping m : mappings) {
+            Object raw = fields.get(m.deviceField());
+            if (raw == null) {
+                continue;
+            }
+            Object value = m.convert(m.deviceField(), raw, problems);
+            if (value != null) {
+                out.put(m.attribute(), List.of(property(value, observedAt, m.unitCode())));
+            }
+        }
+        if (passThroughUnmapped && fields.size() > 0) {
+            for (Map.Entry<String, Object> e : fields.entrySet()) {
+                String field = e.getKey();
+                if (isMapped(field)) {
+                    continue;
+                }
+                if (!usableInIri(field)) {
+                    problems.add("field " + field + ": name cannot be an attribute name");
+                    continue;
+                }
+                String name = passThroughPrefix + field;
+                if (out.containsKey(name)) {
+                    problems.add("field " + field + ": " + name + " is already a mapped attribute");
+                    continue;
+                }
+                Object value = AttributeMapping.convert(field, e.getValue(), ValueType.AUTO, 1, 0, true, problems);
+                if (value != null) {
+                    out.put(name, List.of(property(value, observedAt, null)));
+                }
+            }
+        }
+        return new MappingResult(out, problems);
+    }
+
+    private boolean isMapped(String field) {
+        // mapping lists are short (a handful of fields per device): a scan beats hashing here
+        for (AttributeMapping m : mappings) {
+            if (m.deviceField().equals(field)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Attribute property(Object value, Instant observedAt, @Nullable String unit) {
+        return new Attribute(AttributeKind.PROPERTY, value, null, observedAt, unit, Map.of(), null, null);
+    }
+
+    private static boolean usableInIri(String field) {
+        for (int i = 0; i < field.length(); i++) {
+            char c = field.charAt(i);
+            if (!(Character.isLetterOrDigit(c) || c == '_' || c == '-' || c == '.' || c == '~')) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
