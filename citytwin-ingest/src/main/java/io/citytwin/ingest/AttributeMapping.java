@@ -1,5 +1,6 @@
 package io.citytwin.ingest;
 
+import io.citytwin.twin.IsoTimes;
 import io.citytwin.twin.Json;
 import io.citytwin.twin.TwinException;
 import java.time.Instant;
@@ -151,9 +152,9 @@ public record AttributeMapping(
             case DATETIME -> {
                 Instant t = null;
                 if (raw instanceof String s) {
-                    t = IsoInstants.parse(s);
+                    t = IsoTimes.parseDateTime(s);
                 } else if (raw instanceof Long l) {
-                    t = IsoInstants.ofEpochMilli(l);
+                    t = IsoTimes.ofEpochMilli(l);
                 }
                 if (t == null) {
                     problems.add("field " + field + ": " + show(raw) + " is not an ISO 8601 dateTime");

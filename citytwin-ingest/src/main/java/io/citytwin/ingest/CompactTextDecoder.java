@@ -1,5 +1,6 @@
 package io.citytwin.ingest;
 
+import io.citytwin.twin.IsoTimes;
 import io.citytwin.twin.TwinException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -138,7 +139,7 @@ public final class CompactTextDecoder implements PayloadDecoder {
                 if (timestamp != null) {
                     return reject("duplicate key '" + key + "'", keyStart, offset);
                 }
-                timestamp = IsoInstants.parse(raw);
+                timestamp = IsoTimes.parseDateTime(raw);
                 if (timestamp == null) {
                     return reject(
                             "invalid timestamp '" + key + "': '" + JsonPayloadDecoder.abbreviate(raw)

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import io.citytwin.twin.IsoTimes;
 import io.citytwin.twin.Json;
 import io.citytwin.twin.TwinException;
 import java.io.IOException;
@@ -227,7 +228,7 @@ public final class JsonPayloadDecoder implements PayloadDecoder {
             int pos = tokenPosition();
             if (t == JsonToken.VALUE_STRING) {
                 String text = p.getText();
-                Instant ts = IsoInstants.parse(text);
+                Instant ts = IsoTimes.parseDateTime(text);
                 if (ts == null) {
                     throw new Reject(
                             "invalid timestamp '" + timestampField + "': '" + abbreviate(text)
@@ -237,7 +238,7 @@ public final class JsonPayloadDecoder implements PayloadDecoder {
                 return ts;
             }
             if (t == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
-                Instant ts = IsoInstants.ofEpochMilli(p.getLongValue());
+                Instant ts = IsoTimes.ofEpochMilli(p.getLongValue());
                 if (ts != null) {
                     return ts;
                 }

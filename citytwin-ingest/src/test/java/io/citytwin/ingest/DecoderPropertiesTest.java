@@ -2,6 +2,7 @@ package io.citytwin.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.citytwin.twin.IsoTimes;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -159,7 +160,7 @@ class DecoderPropertiesTest {
 
     private static Arbitrary<Instant> timestamps() {
         return Arbitraries.longs()
-                .between(IsoInstants.MIN.toEpochMilli(), IsoInstants.MAX.toEpochMilli())
+                .between(IsoTimes.MIN.toEpochMilli(), IsoTimes.MAX.toEpochMilli())
                 .map(Instant::ofEpochMilli);
     }
 

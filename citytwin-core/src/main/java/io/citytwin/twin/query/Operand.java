@@ -1,5 +1,6 @@
 package io.citytwin.twin.query;
 
+import io.citytwin.twin.IsoTimes;
 import io.citytwin.twin.TwinException;
 import java.time.Instant;
 import java.time.LocalDate;

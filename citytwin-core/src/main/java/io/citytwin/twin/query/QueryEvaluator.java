@@ -2,6 +2,7 @@ package io.citytwin.twin.query;
 
 import io.citytwin.twin.Attribute;
 import io.citytwin.twin.Entity;
+import io.citytwin.twin.IsoTimes;
 import io.citytwin.twin.Ngsi;
 import java.time.Instant;
 import java.time.LocalDate;

@@ -1,6 +1,7 @@
 package io.citytwin.twin.query;
 
 import io.citytwin.twin.ErrorType;
+import io.citytwin.twin.IsoTimes;
 import io.citytwin.twin.TwinException;
 import java.time.Instant;
 import java.time.LocalDate;

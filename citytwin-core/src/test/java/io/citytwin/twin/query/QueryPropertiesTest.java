@@ -7,6 +7,7 @@ import io.citytwin.twin.AttributeKind;
 import io.citytwin.twin.Entity;
 import io.citytwin.twin.EntityId;
 import io.citytwin.twin.ErrorType;
+import io.citytwin.twin.IsoTimes;
 import io.citytwin.twin.Json;
 import io.citytwin.twin.TwinException;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package io.citytwin.twin.query;
+package io.citytwin.twin;
 
 import java.time.Instant;
 import java.time.LocalDate;
@@ -18,9 +18,10 @@ import org.jspecify.annotations.Nullable;
  *
  * Years are limited to 0000..9999 so that every value prints in the same four-digit form.
  */
-final class IsoTimes {
-    static final Instant MIN = Instant.ofEpochSecond(LocalDate.of(0, 1, 1).toEpochDay() * 86_400L);
-    static final Instant MAX =
+public final class IsoTimes {
+    public static final Instant MIN =
+            Instant.ofEpochSecond(LocalDate.of(0, 1, 1).toEpochDay() * 86_400L);
+    public static final Instant MAX =
             Instant.ofEpochSecond(LocalDate.of(9999, 12, 31).toEpochDay() * 86_400L + 86_399L, 999_999_999L);
 
     private static final int[] DAYS = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -55,7 +56,7 @@ final class IsoTimes {
     }
 
     /** Parses a date in {@code s[from, end)} exactly, or returns null. */
-    static @Nullable LocalDate parseDate(String s, int from, int end) {
+    public static @Nullable LocalDate parseDate(String s, int from, int end) {
         if (end - from != 10 || s.charAt(from + 4) != '-' || s.charAt(from + 7) != '-') {
             return null;
         }
@@ -114,7 +115,7 @@ final class IsoTimes {
     }
 
     /** Parses a time in {@code s[from, end)} exactly, or returns null. */
-    static @Nullable LocalTime parseTime(String s, int from, int end) {
+    public static @Nullable LocalTime parseTime(String s, int from, int end) {
         long[] out = new long[2];
         if (!parseClock(s, from, end, true, out)) {
             return null;
@@ -127,7 +128,7 @@ final class IsoTimes {
     }
 
     /** Parses a dateTime in {@code s[from, end)} exactly, or returns null (also when outside years 0000..9999). */
-    static @Nullable Instant parseDateTime(String s, int from, int end) {
+    public static @Nullable Instant parseDateTime(String s, int from, int end) {
         if (end - from < 16 || s.charAt(from + 10) != 'T') {
             return null;
         }
@@ -169,16 +170,24 @@ final class IsoTimes {
     }
 
     /** Parses a whole string as a dateTime, or returns null; used on string attribute values. */
-    static @Nullable Instant parseDateTime(String s) {
+    public static @Nullable Instant parseDateTime(String s) {
         return s.length() < 16 || s.length() > 40 ? null : parseDateTime(s, 0, s.length());
     }
 
-    static boolean inRange(Instant t) {
+    /** The instant {@code millis} after the epoch, or null outside years 0000..9999. */
+    public static @Nullable Instant ofEpochMilli(long millis) {
+        if (millis < MIN.toEpochMilli() || millis > MAX.toEpochMilli()) {
+            return null;
+        }
+        return Instant.ofEpochMilli(millis);
+    }
+
+    public static boolean inRange(Instant t) {
         return !t.isBefore(MIN) && !t.isAfter(MAX);
     }
 
     /** {@code HH:mm:ss} plus the fraction without trailing zeros, if any. */
-    static String formatTime(LocalTime t) {
+    public static String formatTime(LocalTime t) {
         StringBuilder sb = new StringBuilder(18);
         two(sb, t.getHour()).append(':');
         two(sb, t.getMinute()).append(':');
