@@ -36,7 +36,7 @@ public sealed interface Authentication {
         WRONG_CREDENTIAL_KIND,
         /** The device requires a client certificate whose CN differs from the one presented (or none was). */
         CERTIFICATE_MISMATCH,
-        /** The request was malformed (empty username or secret, invalid id). */
+        /** The request was malformed (invalid username or device id, empty, over-long or ill-formed secret). */
         MALFORMED
     }
 

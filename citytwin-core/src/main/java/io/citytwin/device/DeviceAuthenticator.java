@@ -48,7 +48,7 @@ public final class DeviceAuthenticator {
      * @param certificateCn the CN of the client certificate the connection presented, or null without mutual TLS
      */
     public Authentication authenticate(String username, char[] password, @Nullable String certificateCn) {
-        if (!Credentials.UsernamePassword.isValidUsername(username) || password.length == 0) {
+        if (!Credentials.UsernamePassword.isValidUsername(username) || !PasswordHash.isAcceptableSecret(password)) {
             return new Authentication.Refused(Authentication.Reason.MALFORMED);
         }
         Optional<Device> found = registry.findByUsername(username);
@@ -71,7 +71,7 @@ public final class DeviceAuthenticator {
      */
     public Authentication authenticateToken(
             TenantId tenant, String deviceId, char[] token, @Nullable String certificateCn) {
-        if (!DeviceId.isValid(deviceId) || token.length == 0) {
+        if (!DeviceId.isValid(deviceId) || !PasswordHash.isAcceptableSecret(token)) {
             return new Authentication.Refused(Authentication.Reason.MALFORMED);
         }
         Optional<Device> found = registry.get(tenant, new DeviceId(deviceId));

@@ -16,7 +16,8 @@ import java.util.Optional;
  * so they need no such rule.
  *
  * <p><b>Times.</b> The registry stores {@link Device#createdAt()} and {@link Device#modifiedAt()} as given (the caller
- * stamps them from its clock), except that {@link #update} keeps the stored {@code createdAt}.
+ * stamps them from its clock), except that {@link #update} keeps the stored {@code createdAt} (and raises a
+ * {@code modifiedAt} before it to it).
  *
  * <p>Implementations are thread-safe; every method sees the effects of every method that returned before it was
  * called. Failures of the storage itself are {@link TwinException}s of type InternalError.

@@ -76,9 +76,10 @@ public final class PasswordHash {
         if (iterations < 1 || iterations > MAX_ITERATIONS) {
             throw new IllegalArgumentException("iterations must be 1.." + MAX_ITERATIONS + ", not " + iterations);
         }
-        if (secret.length == 0 || secret.length > MAX_SECRET_LENGTH) {
+        if (!isAcceptableSecret(secret)) {
             throw TwinException.badData(
-                    "device.secret-invalid", "A device secret must have 1 to " + MAX_SECRET_LENGTH + " characters");
+                    "device.secret-invalid",
+                    "A device secret must have 1 to " + MAX_SECRET_LENGTH + " characters of well-formed Unicode");
         }
         byte[] salt = new byte[SALT_BYTES];
         RANDOM.nextBytes(salt);
@@ -122,10 +123,33 @@ public final class PasswordHash {
      * input; the final comparison is constant-time. Does not clear {@code secret}.
      */
     public boolean matches(char[] secret) {
-        if (secret.length == 0 || secret.length > MAX_SECRET_LENGTH) {
+        if (!isAcceptableSecret(secret)) {
             return false;
         }
         return MessageDigest.isEqual(hash, derive(secret, salt, iterations));
+    }
+
+    /**
+     * Whether {@code secret} can be hashed: 1 to {@link #MAX_SECRET_LENGTH} characters and no unpaired surrogate.
+     * PBKDF2 sees the UTF-8 bytes of the secret, and the JDK encodes an unpaired surrogate as {@code ?}, so without
+     * this rule a lone high surrogate (U+D800) and {@code "?"} would be the same secret.
+     */
+    public static boolean isAcceptableSecret(char[] secret) {
+        if (secret.length == 0 || secret.length > MAX_SECRET_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < secret.length; i++) {
+            char c = secret[i];
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 == secret.length || !Character.isLowSurrogate(secret[i + 1])) {
+                    return false;
+                }
+                i++;
+            } else if (Character.isLowSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The self-describing string to store: {@code pbkdf2-sha256$<iterations>$<salt>$<hash>}. */

@@ -73,6 +73,8 @@ class DeviceAuthenticatorTest {
                 .isEqualTo(new Authentication.Refused(Authentication.Reason.MALFORMED));
         assertThat(auth.authenticate("sensor", new char[0], null))
                 .isEqualTo(new Authentication.Refused(Authentication.Reason.MALFORMED));
+        assertThat(auth.authenticate("sensor", new char[] {'a', '\uD800'}, null))
+                .isEqualTo(new Authentication.Refused(Authentication.Reason.MALFORMED));
         assertThat(auth.authenticateToken(CITY, "bad id!", "t".toCharArray(), null))
                 .isEqualTo(new Authentication.Refused(Authentication.Reason.MALFORMED));
     }

@@ -108,6 +108,18 @@ class PasswordHashTest {
     }
 
     @Test
+    void create_unpairedSurrogate_isRefusedSoItCannotCollideWithQuestionMark() {
+        assertThatThrownBy(() -> PasswordHash.create("a\uD800".toCharArray(), ITERATIONS))
+                .isInstanceOf(TwinException.class)
+                .hasFieldOrPropertyWithValue("code", "device.secret-invalid");
+        PasswordHash question = PasswordHash.create("a?".toCharArray(), ITERATIONS);
+        assertThat(question.matches("a\uD800".toCharArray())).isFalse();
+        assertThat(question.matches("a\uDC00".toCharArray())).isFalse();
+        PasswordHash emoji = PasswordHash.create("\uD83D\uDE00".toCharArray(), ITERATIONS);
+        assertThat(emoji.matches("\uD83D\uDE00".toCharArray())).isTrue();
+    }
+
+    @Test
     void toString_showsNeitherHashNorSalt() {
         PasswordHash hash = PasswordHash.create("secret".toCharArray(), ITERATIONS);
         String[] parts = hash.encoded().split("\\$");
