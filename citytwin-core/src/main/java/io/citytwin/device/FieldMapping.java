@@ -1,0 +1,101 @@
+package io.citytwin.device;
+
+import io.citytwin.twin.TwinException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * How one field of a device payload becomes a twin attribute: {@code attribute = value * scale + offset} (numbers
+ * only), converted to {@code type}, with {@code unitCode} as the NGSI-LD {@code unitCode}.
+ *
+ * @param deviceField the name of the field in the payload, 1 to 256 characters without control characters
+ * @param attribute the twin attribute name, 1 to 256 characters without whitespace, control characters or {@code
+ *     < > " ' = ; ( ) &}
+ * @param unitCode the UN/CEFACT unit code (e.g. {@code CEL}), 1 to 16 letters or digits, or null for none
+ * @param scale the factor applied to numeric values, finite and non-zero (1 for none)
+ * @param offset the value added after scaling, finite (0 for none)
+ * @param type the target type
+ */
+public record FieldMapping(
+        String deviceField, String attribute, @Nullable String unitCode, double scale, double offset, ValueType type) {
+    public static final int MAX_NAME_LENGTH = 256;
+
+    public FieldMapping {
+        if (deviceField == null
+                || deviceField.isEmpty()
+                || deviceField.length() > MAX_NAME_LENGTH
+                || hasControl(deviceField)) {
+            throw TwinException.badData(
+                    "device.mapping-field-invalid",
+                    "A mapped device field must have 1 to 256 characters without control characters");
+        }
+        if (!isValidAttributeName(attribute)) {
+            throw TwinException.badData(
+                    "device.mapping-attribute-invalid",
+                    "Invalid attribute name '" + attribute + "' in the mapping of device field '" + deviceField + "'");
+        }
+        if (unitCode != null && !isValidUnitCode(unitCode)) {
+            throw TwinException.badData(
+                    "device.mapping-unit-invalid",
+                    "Invalid unit code '" + unitCode + "': use 1-16 letters or digits (UN/CEFACT common code)");
+        }
+        if (!Double.isFinite(scale) || scale == 0.0) {
+            throw TwinException.badData(
+                    "device.mapping-scale-invalid",
+                    "The scale of device field '" + deviceField + "' must be finite and non-zero");
+        }
+        if (!Double.isFinite(offset)) {
+            throw TwinException.badData(
+                    "device.mapping-offset-invalid", "The offset of device field '" + deviceField + "' must be finite");
+        }
+        if (type == null) {
+            throw TwinException.badData(
+                    "device.mapping-type-invalid", "The type of device field '" + deviceField + "' is missing");
+        }
+    }
+
+    /** A mapping without unit, scale 1, offset 0 and type {@link ValueType#AUTO}. */
+    public FieldMapping(String deviceField, String attribute) {
+        this(deviceField, attribute, null, 1.0, 0.0, ValueType.AUTO);
+    }
+
+    /** Whether values are transformed ({@code scale != 1} or {@code offset != 0}). */
+    public boolean transforms() {
+        return scale != 1.0 || offset != 0.0;
+    }
+
+    private static boolean hasControl(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (Character.isISOControl(s.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /* NGSI-LD clause 4.6.2 forbids these characters in attribute names (and they would break queries). */
+    private static boolean isValidAttributeName(String name) {
+        if (name == null || name.isEmpty() || name.length() > MAX_NAME_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c <= ' ' || Character.isISOControl(c) || Character.isWhitespace(c) || "<>\"'=;()&".indexOf(c) >= 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isValidUnitCode(String code) {
+        if (code.isEmpty() || code.length() > 16) {
+            return false;
+        }
+        for (int i = 0; i < code.length(); i++) {
+            char c = code.charAt(i);
+            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
