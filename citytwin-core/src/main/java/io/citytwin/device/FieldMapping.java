@@ -73,6 +73,21 @@ public record FieldMapping(
     }
 
     /* NGSI-LD clause 4.6.2 forbids these characters in attribute names (and they would break queries). */
+    /** This mapping with another target type. */
+    public FieldMapping withType(ValueType newType) {
+        return new FieldMapping(deviceField, attribute, unitCode, scale, offset, newType);
+    }
+
+    /** This mapping with a unit code. */
+    public FieldMapping withUnitCode(String newUnitCode) {
+        return new FieldMapping(deviceField, attribute, newUnitCode, scale, offset, type);
+    }
+
+    /** This mapping with a linear transform {@code value * newScale + newOffset}. */
+    public FieldMapping withScale(double newScale, double newOffset) {
+        return new FieldMapping(deviceField, attribute, unitCode, newScale, newOffset, type);
+    }
+
     private static boolean isValidAttributeName(String name) {
         if (name == null || name.isEmpty() || name.length() > MAX_NAME_LENGTH) {
             return false;

@@ -1,5 +1,7 @@
 package io.citytwin.ingest;
 
+import io.citytwin.device.FieldMapping;
+import io.citytwin.device.ValueType;
 import io.citytwin.twin.Attribute;
 import io.citytwin.twin.AttributeKind;
 import io.citytwin.twin.Ngsi;
@@ -14,7 +16,7 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * How the fields of one kind of device become twin attributes: a list of {@link AttributeMapping}s, plus what to do
+ * How the fields of one kind of device become twin attributes: a list of {@link FieldMapping}s, plus what to do
  * with fields no mapping names. Immutable and thread-safe.
  *
  * <p><b>Partial-success policy.</b> Each field is mapped on its own: a field that cannot be converted (e.g. {@code
@@ -30,18 +32,23 @@ import org.jspecify.annotations.Nullable;
  * @param passThroughPrefix the IRI prefix of passed-through attribute names, by default {@link Ngsi#DEFAULT_VOCAB}
  *     (where unknown terms expand with the core @context)
  */
-public record DeviceMapping(List<AttributeMapping> mappings, boolean passThroughUnmapped, String passThroughPrefix) {
+public record DeviceMapping(List<FieldMapping> mappings, boolean passThroughUnmapped, String passThroughPrefix) {
 
     /**
      * Validates the mapping.
      *
-     * @throws TwinException BadRequestData ({@code ingest.mapping.invalid}) when two mappings target the same
-     *     attribute or the prefix is not an IRI prefix
+     * @throws TwinException BadRequestData ({@code ingest.mapping.invalid}) when a mapping's attribute is not an
+     *     expanded IRI (registries keep the terms clients sent; expand them with the device's context first), two
+     *     mappings target the same attribute, or the prefix is not an IRI prefix
      */
     public DeviceMapping {
         mappings = List.copyOf(mappings);
         Set<String> targets = new HashSet<>();
-        for (AttributeMapping m : mappings) {
+        for (FieldMapping m : mappings) {
+            if (m.attribute().indexOf(':') <= 0) {
+                throw TwinException.badData(
+                        "ingest.mapping.invalid", "attribute must be an expanded IRI: '" + m.attribute() + "'");
+            }
             if (!targets.add(m.attribute())) {
                 throw TwinException.badData(
                         "ingest.mapping.invalid", "two mappings target the attribute " + m.attribute());
@@ -54,7 +61,7 @@ public record DeviceMapping(List<AttributeMapping> mappings, boolean passThrough
     }
 
     /** The given mappings; unmapped fields pass through under {@link Ngsi#DEFAULT_VOCAB} when {@code passThrough}. */
-    public static DeviceMapping of(List<AttributeMapping> mappings, boolean passThrough) {
+    public static DeviceMapping of(List<FieldMapping> mappings, boolean passThrough) {
         return new DeviceMapping(mappings, passThrough, Ngsi.DEFAULT_VOCAB);
     }
 
@@ -73,12 +80,12 @@ public record DeviceMapping(List<AttributeMapping> mappings, boolean passThrough
         Map<String, Object> fields = reading.fields();
         LinkedHashMap<String, List<Attribute>> out = LinkedHashMap.newLinkedHashMap(fields.size());
         List<String> problems = new ArrayList<>(0);
-        for (AttributeMapping m : mappings) {
+        for (FieldMapping m : mappings) {
             Object raw = fields.get(m.deviceField());
             if (raw == null) {
                 continue;
             }
-            Object value = m.convert(m.deviceField(), raw, problems);
+            Object value = FieldConversion.convert(m, m.deviceField(), raw, problems);
             if (value != null) {
                 out.put(m.attribute(), List.of(property(value, observedAt, m.unitCode())));
             }
@@ -98,7 +105,7 @@ public record DeviceMapping(List<AttributeMapping> mappings, boolean passThrough
                     problems.add("field " + field + ": " + name + " is already a mapped attribute");
                     continue;
                 }
-                Object value = AttributeMapping.convert(field, e.getValue(), ValueType.AUTO, 1, 0, true, problems);
+                Object value = FieldConversion.convert(field, e.getValue(), ValueType.AUTO, 1, 0, true, problems);
                 if (value != null) {
                     out.put(name, List.of(property(value, observedAt, null)));
                 }
@@ -109,7 +116,7 @@ public record DeviceMapping(List<AttributeMapping> mappings, boolean passThrough
 
     private boolean isMapped(String field) {
         // mapping lists are short (a handful of fields per device): a scan beats hashing here
-        for (AttributeMapping m : mappings) {
+        for (FieldMapping m : mappings) {
             if (m.deviceField().equals(field)) {
                 return true;
             }

@@ -3,6 +3,8 @@ package io.citytwin.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.citytwin.device.FieldMapping;
+import io.citytwin.device.ValueType;
 import io.citytwin.twin.Attribute;
 import io.citytwin.twin.AttributeKind;
 import io.citytwin.twin.Json;
@@ -30,13 +32,13 @@ class DeviceMappingTest {
         return instances.get(0);
     }
 
-    private static MappingResult map(AttributeMapping m, Object raw) {
+    private static MappingResult map(FieldMapping m, Object raw) {
         return DeviceMapping.of(List.of(m), false).apply(Reading.of(Map.of("f", raw)), RECEIVED);
     }
 
     @Test
     void apply_scaleOffsetAndUnit_giveScaledPropertyWithUnit() {
-        AttributeMapping m = AttributeMapping.of("env.t", NS + "temperature")
+        FieldMapping m = new FieldMapping("env.t", NS + "temperature")
                 .withType(ValueType.NUMBER)
                 .withUnitCode("CEL")
                 .withScale(0.1, -40);
@@ -52,14 +54,14 @@ class DeviceMappingTest {
 
     @Test
     void apply_readingWithoutTimestamp_usesReceiveTime() {
-        MappingResult r = map(AttributeMapping.of("f", NS + "x"), 1L);
+        MappingResult r = map(new FieldMapping("f", NS + "x"), 1L);
         assertThat(only(r, NS + "x").observedAt()).isEqualTo(RECEIVED);
         assertThat(only(r, NS + "x").unitCode()).isNull();
     }
 
     @Test
     void apply_number_keepsUnscaledNumbersAndParsesNumericStrings() {
-        AttributeMapping m = AttributeMapping.of("f", NS + "x").withType(ValueType.NUMBER);
+        FieldMapping m = new FieldMapping("f", NS + "x").withType(ValueType.NUMBER);
         assertThat(value(map(m, 40L), NS + "x")).isEqualTo(40L);
         assertThat(value(map(m, 40.5), NS + "x")).isEqualTo(40.5);
         assertThat(value(map(m, "12.5"), NS + "x")).isEqualTo(12.5);
@@ -74,7 +76,7 @@ class DeviceMappingTest {
 
     @Test
     void apply_integer_roundsAfterScaling() {
-        AttributeMapping m = AttributeMapping.of("f", NS + "x").withType(ValueType.INTEGER);
+        FieldMapping m = new FieldMapping("f", NS + "x").withType(ValueType.INTEGER);
         assertThat(value(map(m, 7L), NS + "x")).isEqualTo(7L);
         assertThat(value(map(m, 7.5), NS + "x")).isEqualTo(8L);
         assertThat(value(map(m.withScale(1000, 0), 0.0214), NS + "x")).isEqualTo(21L);
@@ -85,8 +87,8 @@ class DeviceMappingTest {
 
     @Test
     void apply_boolean_acceptsBooleansTextAndZeroOne() {
-        AttributeMapping m =
-                AttributeMapping.of("f", NS + "on").withType(ValueType.BOOLEAN).withScale(5, 5);
+        FieldMapping m =
+                new FieldMapping("f", NS + "on").withType(ValueType.BOOLEAN).withScale(5, 5);
         assertThat(value(map(m, true), NS + "on")).isEqualTo(true);
         assertThat(value(map(m, "FALSE"), NS + "on")).isEqualTo(false);
         assertThat(value(map(m, 1L), NS + "on")).isEqualTo(true);
@@ -96,7 +98,7 @@ class DeviceMappingTest {
 
     @Test
     void apply_string_printsScalars_refusesStructures() {
-        AttributeMapping m = AttributeMapping.of("f", NS + "s").withType(ValueType.STRING);
+        FieldMapping m = new FieldMapping("f", NS + "s").withType(ValueType.STRING);
         assertThat(value(map(m, 40L), NS + "s")).isEqualTo("40");
         assertThat(value(map(m, 2.5), NS + "s")).isEqualTo("2.5");
         assertThat(value(map(m, "x"), NS + "s")).isEqualTo("x");
@@ -105,7 +107,7 @@ class DeviceMappingTest {
 
     @Test
     void apply_dateTime_givesCanonicalUtcText() {
-        AttributeMapping m = AttributeMapping.of("f", NS + "d").withType(ValueType.DATETIME);
+        FieldMapping m = new FieldMapping("f", NS + "d").withType(ValueType.DATETIME);
         assertThat(value(map(m, "2024-05-01T12:00:00+02:00"), NS + "d")).isEqualTo("2024-05-01T10:00:00Z");
         assertThat(value(map(m, 0L), NS + "d")).isEqualTo("1970-01-01T00:00:00Z");
         assertThat(map(m, "soon").problems()).containsExactly("field f: 'soon' is not an ISO 8601 dateTime");
@@ -113,11 +115,11 @@ class DeviceMappingTest {
 
     @Test
     void apply_jsonAndAuto_keepStructures() {
-        AttributeMapping json =
-                AttributeMapping.of("f", NS + "j").withType(ValueType.JSON).withScale(3, 0);
+        FieldMapping json =
+                new FieldMapping("f", NS + "j").withType(ValueType.JSON).withScale(3, 0);
         assertThat(value(map(json, Map.of("a", 1L)), NS + "j")).isEqualTo(Map.of("a", 1L));
         assertThat(value(map(json, 2L), NS + "j")).isEqualTo(2L);
-        AttributeMapping auto = AttributeMapping.of("f", NS + "a").withScale(2, 1);
+        FieldMapping auto = new FieldMapping("f", NS + "a").withScale(2, 1);
         assertThat(value(map(auto, 2L), NS + "a")).isEqualTo(5.0);
         assertThat(value(map(auto, "two"), NS + "a")).isEqualTo("two");
         assertThat(value(map(auto, List.of(1L)), NS + "a")).isEqualTo(List.of(1L));
@@ -125,17 +127,16 @@ class DeviceMappingTest {
 
     @Test
     void apply_null_isAProblem() {
-        assertThat(map(AttributeMapping.of("f", NS + "a"), Json.NULL).problems())
-                .containsExactly("field f: null value");
+        assertThat(map(new FieldMapping("f", NS + "a"), Json.NULL).problems()).containsExactly("field f: null value");
     }
 
     @Test
     void apply_badField_doesNotSinkTheOthers() {
         DeviceMapping dm = DeviceMapping.of(
                 List.of(
-                        AttributeMapping.of("t", NS + "t").withType(ValueType.NUMBER),
-                        AttributeMapping.of("h", NS + "h").withType(ValueType.NUMBER),
-                        AttributeMapping.of("missing", NS + "m")),
+                        new FieldMapping("t", NS + "t").withType(ValueType.NUMBER),
+                        new FieldMapping("h", NS + "h").withType(ValueType.NUMBER),
+                        new FieldMapping("missing", NS + "m")),
                 false);
         LinkedHashMap<String, Object> fields = new LinkedHashMap<>();
         fields.put("t", "abc");
@@ -153,7 +154,7 @@ class DeviceMappingTest {
         fields.put("env.pm10", 3L);
         fields.put("bad name", 1L);
         Reading reading = new Reading(fields, MEASURED);
-        List<AttributeMapping> ms = List.of(AttributeMapping.of("t", NS + "temperature"));
+        List<FieldMapping> ms = List.of(new FieldMapping("t", NS + "temperature"));
         MappingResult through = DeviceMapping.of(ms, true).apply(reading, RECEIVED);
         assertThat(through.attributes()).containsOnlyKeys(NS + "temperature", Ngsi.DEFAULT_VOCAB + "env.pm10");
         assertThat(only(through, Ngsi.DEFAULT_VOCAB + "env.pm10").observedAt()).isEqualTo(MEASURED);
@@ -165,7 +166,7 @@ class DeviceMappingTest {
 
     @Test
     void apply_passThroughCollidingWithMappedAttribute_isAProblem() {
-        DeviceMapping dm = new DeviceMapping(List.of(AttributeMapping.of("a", NS + "b")), true, NS);
+        DeviceMapping dm = new DeviceMapping(List.of(new FieldMapping("a", NS + "b")), true, NS);
         MappingResult r = dm.apply(Reading.of(Map.of("a", 1L, "b", 2L)), RECEIVED);
         assertThat(value(r, NS + "b")).isEqualTo(1L);
         assertThat(r.problems()).containsExactly("field b: " + NS + "b is already a mapped attribute");
@@ -175,8 +176,8 @@ class DeviceMappingTest {
     void mapping_oneFieldMayFeedSeveralAttributes() {
         DeviceMapping dm = DeviceMapping.of(
                 List.of(
-                        AttributeMapping.of("t", NS + "celsius"),
-                        AttributeMapping.of("t", NS + "fahrenheit").withScale(1.8, 32)),
+                        new FieldMapping("t", NS + "celsius"),
+                        new FieldMapping("t", NS + "fahrenheit").withScale(1.8, 32)),
                 false);
         MappingResult r = dm.apply(Reading.of(Map.of("t", 100L)), RECEIVED);
         assertThat(value(r, NS + "celsius")).isEqualTo(100L);
@@ -185,16 +186,18 @@ class DeviceMappingTest {
 
     @Test
     void mapping_invalidDefinitions_areRefused() {
-        assertThatThrownBy(() -> AttributeMapping.of("", NS + "a")).isInstanceOf(TwinException.class);
-        assertThatThrownBy(() -> AttributeMapping.of("a", "temperature")).isInstanceOf(TwinException.class);
-        assertThatThrownBy(() -> AttributeMapping.of("a", NS + "a").withScale(0, 1))
+        assertThatThrownBy(() -> new FieldMapping("", NS + "a")).isInstanceOf(TwinException.class);
+        assertThatThrownBy(() -> DeviceMapping.of(List.of(new FieldMapping("a", "temperature")), false))
+                .isInstanceOf(TwinException.class)
+                .hasMessageContaining("expanded IRI");
+        assertThatThrownBy(() -> new FieldMapping("a", NS + "a").withScale(0, 1))
                 .isInstanceOf(TwinException.class);
-        assertThatThrownBy(() -> AttributeMapping.of("a", NS + "a").withScale(Double.NaN, 1))
+        assertThatThrownBy(() -> new FieldMapping("a", NS + "a").withScale(Double.NaN, 1))
                 .isInstanceOf(TwinException.class);
-        assertThatThrownBy(() -> AttributeMapping.of("a", NS + "a").withUnitCode(""))
+        assertThatThrownBy(() -> new FieldMapping("a", NS + "a").withUnitCode(""))
                 .isInstanceOf(TwinException.class);
         assertThatThrownBy(() -> DeviceMapping.of(
-                        List.of(AttributeMapping.of("a", NS + "x"), AttributeMapping.of("b", NS + "x")), false))
+                        List.of(new FieldMapping("a", NS + "x"), new FieldMapping("b", NS + "x")), false))
                 .isInstanceOf(TwinException.class)
                 .hasMessageContaining("two mappings target");
     }

@@ -1,8 +1,9 @@
 package io.citytwin.ingest;
 
+import io.citytwin.device.FieldMapping;
+import io.citytwin.device.ValueType;
 import io.citytwin.twin.IsoTimes;
 import io.citytwin.twin.Json;
-import io.citytwin.twin.TwinException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -10,77 +11,22 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * How one device field becomes one twin attribute (a Property): which field, which attribute, its unit, a linear
- * transform {@code value * scale + offset} for numbers, and the type to convert to. Immutable.
- *
- * @param deviceField the field name in a {@link Reading}, a dotted path for nested JSON (e.g. {@code env.t})
- * @param attribute the target attribute name, an expanded IRI (e.g. {@code https://smartdatamodels.org/temperature})
- * @param unitCode the UN/CEFACT unit code set on the Property (e.g. {@code CEL}), or null for none
- * @param scale the factor applied to numeric values; finite and not 0 (1 = unchanged)
- * @param offset the addend applied to numeric values after scaling; finite (0 = unchanged)
- * @param type the type the value is converted to
+ * Converts device values (in the {@link Json} shape) to attribute values as a {@link FieldMapping} says: the linear
+ * transform {@code value * scale + offset} for numbers, then the target {@link ValueType}. Failures are reported as
+ * problems, never thrown.
  */
-public record AttributeMapping(
-        String deviceField, String attribute, @Nullable String unitCode, double scale, double offset, ValueType type) {
+final class FieldConversion {
+    private FieldConversion() {}
 
     /**
-     * Validates the mapping.
-     *
-     * @throws TwinException BadRequestData ({@code ingest.mapping.invalid}) for an empty field, an attribute that is
-     *     not an absolute IRI, an empty unit code, or a scale/offset that is not finite (or a zero scale)
-     */
-    public AttributeMapping {
-        if (deviceField.isEmpty()) {
-            throw invalid("deviceField must not be empty");
-        }
-        if (attribute.indexOf(':') <= 0 || hasWhitespace(attribute)) {
-            throw invalid("attribute must be an expanded IRI: '" + attribute + "'");
-        }
-        if (unitCode != null && (unitCode.isEmpty() || hasWhitespace(unitCode))) {
-            throw invalid("unitCode must be a non-empty code without spaces: '" + unitCode + "'");
-        }
-        if (!Double.isFinite(scale) || scale == 0) {
-            throw invalid("scale must be finite and not 0: " + scale);
-        }
-        if (!Double.isFinite(offset)) {
-            throw invalid("offset must be finite: " + offset);
-        }
-    }
-
-    /** A mapping of {@code deviceField} to {@code attribute} with type {@link ValueType#AUTO}, no unit, no scaling. */
-    public static AttributeMapping of(String deviceField, String attribute) {
-        return new AttributeMapping(deviceField, attribute, null, 1, 0, ValueType.AUTO);
-    }
-
-    /** This mapping with another target type. */
-    public AttributeMapping withType(ValueType newType) {
-        return new AttributeMapping(deviceField, attribute, unitCode, scale, offset, newType);
-    }
-
-    /** This mapping with a unit code. */
-    public AttributeMapping withUnitCode(String newUnitCode) {
-        return new AttributeMapping(deviceField, attribute, newUnitCode, scale, offset, type);
-    }
-
-    /** This mapping with a linear transform {@code value * newScale + newOffset}. */
-    public AttributeMapping withScale(double newScale, double newOffset) {
-        return new AttributeMapping(deviceField, attribute, unitCode, newScale, newOffset, type);
-    }
-
-    private boolean identity() {
-        return scale == 1 && offset == 0;
-    }
-
-    /**
-     * Converts the device value {@code raw} (in the {@link Json} shape) as this mapping says.
+     * Converts {@code raw} as {@code m} says.
      *
      * @param field the field name, for the problem text
      * @param problems where a problem is added when conversion fails
      * @return the attribute value, or null after adding a problem
      */
-    @Nullable
-    Object convert(String field, Object raw, List<String> problems) {
-        return convert(field, raw, type, scale, offset, identity(), problems);
+    static @Nullable Object convert(FieldMapping m, String field, Object raw, List<String> problems) {
+        return convert(field, raw, m.type(), m.scale(), m.offset(), m.scale() == 1 && m.offset() == 0, problems);
     }
 
     static @Nullable Object convert(
@@ -209,18 +155,5 @@ public record AttributeMapping(
             return "an object";
         }
         return raw.toString();
-    }
-
-    private static boolean hasWhitespace(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            if (Character.isWhitespace(s.charAt(i)) || Character.isISOControl(s.charAt(i))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static TwinException invalid(String detail) {
-        return TwinException.badData("ingest.mapping.invalid", detail);
     }
 }
