@@ -1,0 +1,54 @@
+package io.citytwin.history.store;
+
+import io.citytwin.twin.EntityId;
+import io.citytwin.twin.TenantId;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The port of the history store: an append-mostly log of attribute instances per series, read by time range.
+ *
+ * <p>Time is the record's {@link AttributeRecord#observedAt() time axis}. Ranges are half-open, {@code [from, to)},
+ * and results are always in ascending time order; records with the same time come back in the order they were
+ * appended. Records are never deduplicated: appending the same instance twice stores it twice.
+ *
+ * <p>Thread-safe: any number of threads may append and read concurrently. A read sees every append whose future
+ * has completed.
+ */
+public interface HistoryStore extends AutoCloseable {
+
+    /**
+     * Appends {@code records} (any series, any order, late data allowed). The future completes when all of them are
+     * durable (adapters commit concurrent appends together, "group commit"), or fails with a {@code TwinException}
+     * ({@code history.closed} after {@link #close()}, {@code history.write-failed} when storing failed, in which
+     * case none of them is stored).
+     */
+    CompletableFuture<Void> append(List<AttributeRecord> records);
+
+    /**
+     * The records of {@code key} with a time in {@code [from, to)}, ascending.
+     *
+     * @param lastN when positive, only the last {@code lastN} records of the range (still ascending); 0 = all
+     * @return the records, empty when there are none (an unknown series is not an error)
+     */
+    List<AttributeRecord> read(SeriesKey key, Instant from, Instant to, int lastN);
+
+    /** The series of {@code entity} in {@code tenant} that hold at least one record (possibly none). */
+    Set<SeriesKey> series(TenantId tenant, EntityId entity);
+
+    /**
+     * Retention: deletes the records of {@code tenant} with a time before {@code cutoff}, of entities of type
+     * {@code entityType} only when it is given: series whose entity type, as last appended, is {@code entityType}
+     * (an entity's type rarely changes; when it does, its whole series follows the new type). Blocks until done.
+     *
+     * @return the number of records deleted
+     */
+    long deleteBefore(TenantId tenant, @Nullable String entityType, Instant cutoff);
+
+    /** Makes every completed append durable and releases the store; later appends fail. Idempotent. */
+    @Override
+    void close();
+}

@@ -1,0 +1,61 @@
+package io.citytwin.history.sqlite;
+
+import java.time.InstantSource;
+import java.util.Objects;
+
+/**
+ * How a {@link SqliteHistoryStore} stores. Start from {@link #defaults()} and change what you need with the {@code
+ * with...} methods.
+ *
+ * @param synchronous how hard a commit waits for the disk (see {@link Synchronous})
+ * @param maxBatchRecords the most records the writer puts into one transaction (group commit), at least 1; a single
+ *     {@code append} larger than this still goes into one transaction of its own
+ * @param compactThreshold packable rows in {@code recent} beyond which the writer packs a round of them after every
+ *     commit (it also packs whenever idle); 0 packs after every commit (for tests)
+ * @param clock the time source for bookkeeping columns
+ */
+public record SqliteHistoryOptions(
+        Synchronous synchronous, int maxBatchRecords, int compactThreshold, InstantSource clock) {
+
+    /**
+     * SQLite's {@code PRAGMA synchronous} in WAL mode (https://sqlite.org/pragma.html#pragma_synchronous): {@link
+     * #NORMAL} (default) survives a crash or {@code kill -9} of the process, {@link #FULL} also a power loss, at one
+     * fsync per group commit.
+     */
+    public enum Synchronous {
+        NORMAL,
+        FULL
+    }
+
+    public SqliteHistoryOptions {
+        Objects.requireNonNull(synchronous, "synchronous");
+        Objects.requireNonNull(clock, "clock");
+        if (maxBatchRecords < 1) {
+            throw new IllegalArgumentException("maxBatchRecords must be at least 1, not " + maxBatchRecords);
+        }
+        if (compactThreshold < 0) {
+            throw new IllegalArgumentException("compactThreshold must not be negative, not " + compactThreshold);
+        }
+    }
+
+    /** {@link Synchronous#NORMAL}, 20,000 records per transaction, packing beyond 50,000 rows, the system clock. */
+    public static SqliteHistoryOptions defaults() {
+        return new SqliteHistoryOptions(Synchronous.NORMAL, 20_000, 50_000, InstantSource.system());
+    }
+
+    public SqliteHistoryOptions withSynchronous(Synchronous value) {
+        return new SqliteHistoryOptions(value, maxBatchRecords, compactThreshold, clock);
+    }
+
+    public SqliteHistoryOptions withMaxBatchRecords(int value) {
+        return new SqliteHistoryOptions(synchronous, value, compactThreshold, clock);
+    }
+
+    public SqliteHistoryOptions withCompactThreshold(int value) {
+        return new SqliteHistoryOptions(synchronous, maxBatchRecords, value, clock);
+    }
+
+    public SqliteHistoryOptions withClock(InstantSource value) {
+        return new SqliteHistoryOptions(synchronous, maxBatchRecords, compactThreshold, value);
+    }
+}

@@ -1,0 +1,375 @@
+package io.citytwin.testkit.history;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.citytwin.history.store.AttributeRecord;
+import io.citytwin.history.store.HistoryStore;
+import io.citytwin.history.store.SeriesKey;
+import io.citytwin.testkit.Fixtures;
+import io.citytwin.twin.Attribute;
+import io.citytwin.twin.AttributeKind;
+import io.citytwin.twin.Entity;
+import io.citytwin.twin.EntityId;
+import io.citytwin.twin.GeoValue;
+import io.citytwin.twin.TenantId;
+import io.citytwin.twin.TwinException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The contract of the {@link HistoryStore} port, run against every adapter: subclass it in the adapter's tests and
+ * implement {@link #open(Path)}. Each test gets a fresh directory.
+ *
+ * <p>Adapters that do not survive a restart (the in-memory fake) override {@link #durable()} to return false; the
+ * tests then go on with the same instance where a durable adapter is closed and reopened.
+ */
+public abstract class HistoryStoreContract {
+    private static final TenantId CITY_A = new TenantId("city-a");
+    private static final TenantId CITY_B = new TenantId("city-b");
+    private static final EntityId LAMP = EntityId.of("urn:ngsi-ld:Streetlight:1");
+    private static final EntityId LAMP_2 = EntityId.of("urn:ngsi-ld:Streetlight:2");
+    private static final String STREETLIGHT = Fixtures.term("Streetlight");
+    private static final String SENSOR = Fixtures.term("Sensor");
+    private static final String TEMPERATURE = Fixtures.term("temperature");
+    private static final Instant T0 = Instant.parse("2026-03-01T00:00:00Z");
+    private static final Instant EPOCH = Instant.EPOCH;
+    private static final Instant FAR = Instant.parse("3000-01-01T00:00:00Z");
+
+    /** A fresh directory for this test; {@link #open(Path)} is given it. */
+    @TempDir
+    protected Path dir;
+
+    /** Opens the store kept in {@code dir}; opening it again after close must see the same data. */
+    protected abstract HistoryStore open(Path dir);
+
+    /** Whether the adapter keeps its data across {@link HistoryStore#close()} and {@link #open(Path)}. */
+    protected boolean durable() {
+        return true;
+    }
+
+    @Test
+    void append_everyAttributeKind_readsBackExactly() {
+        Instant created = Instant.parse("2026-02-01T10:00:00.5Z");
+        Instant modified = Instant.parse("2026-03-02T11:22:33.000000001Z");
+        Entity lamp =
+                Fixtures.withSystemTimes(Fixtures.streetlight(LAMP.value(), 13.404954, 52.520008), created, modified);
+        List<AttributeRecord> records = new ArrayList<>();
+        for (Map.Entry<String, List<Attribute>> e : lamp.attributes().entrySet()) {
+            for (Attribute a : e.getValue()) {
+                records.add(AttributeRecord.of(
+                        new SeriesKey(CITY_A, LAMP, e.getKey(), a.datasetId()), STREETLIGHT, modified, a));
+            }
+        }
+        HistoryStore store = open(dir);
+        store.append(records).join();
+        store = reopen(store);
+        try {
+            for (AttributeRecord r : records) {
+                List<AttributeRecord> got = store.read(r.key(), EPOCH, FAR, 0);
+                assertThat(got).as("%s", r.key()).hasSize(1);
+                assertSameRecord(got.get(0), r);
+            }
+            assertThat(store.series(CITY_A, LAMP))
+                    .containsExactlyInAnyOrderElementsOf(
+                            records.stream().map(AttributeRecord::key).toList());
+        } finally {
+            store.close();
+        }
+    }
+
+    @Test
+    void append_withoutObservedAt_usesModifiedAtAsTime() {
+        SeriesKey key = SeriesKey.of(CITY_A, LAMP, TEMPERATURE);
+        Instant modified = T0.plusSeconds(90);
+        AttributeRecord r = AttributeRecord.of(key, STREETLIGHT, modified, Attribute.property(1L));
+        assertThat(r.observedAt()).isEqualTo(modified);
+        try (HistoryStore store = open(dir)) {
+            store.append(List.of(r)).join();
+            assertThat(store.read(key, modified, modified.plusNanos(1), 0)).containsExactly(r);
+        }
+    }
+
+    @Test
+    void append_outOfOrderOverSeveralDays_readsBackInTimeOrder() {
+        SeriesKey key = SeriesKey.of(CITY_A, LAMP, TEMPERATURE);
+        List<AttributeRecord> all = new ArrayList<>();
+        for (int i = 0; i < 24 * 5; i++) {
+            all.add(reading(
+                    key, STREETLIGHT, T0.plus(Duration.ofMinutes(61L * i)).plusNanos(i), i));
+        }
+        List<AttributeRecord> shuffled = new ArrayList<>(all);
+        Collections.shuffle(shuffled, new Random(42));
+        HistoryStore store = open(dir);
+        store.append(shuffled.subList(0, 40)).join();
+        store = reopen(store); // the first part is settled (packed) before the late data arrives
+        try {
+            for (int from = 40; from < shuffled.size(); from += 10) {
+                store.append(shuffled.subList(from, Math.min(shuffled.size(), from + 10)))
+                        .join();
+            }
+            assertThat(store.read(key, EPOCH, FAR, 0)).containsExactlyElementsOf(all);
+            store = reopen(store);
+            assertThat(store.read(key, EPOCH, FAR, 0)).containsExactlyElementsOf(all);
+        } finally {
+            store.close();
+        }
+    }
+
+    @Test
+    void append_equalTimes_keepAppendOrder() {
+        SeriesKey key = SeriesKey.of(CITY_A, LAMP, TEMPERATURE);
+        AttributeRecord first = reading(key, STREETLIGHT, T0, 1);
+        AttributeRecord second = reading(key, STREETLIGHT, T0, 2);
+        AttributeRecord earlier = reading(key, STREETLIGHT, T0.minusSeconds(1), 0);
+        HistoryStore store = open(dir);
+        store.append(List.of(first)).join();
+        store = reopen(store);
+        try {
+            store.append(List.of(second, earlier)).join();
+            assertThat(store.read(key, EPOCH, FAR, 0)).containsExactly(earlier, first, second);
+        } finally {
+            store.close();
+        }
+    }
+
+    @Test
+    void read_range_isHalfOpenToTheNanosecond() {
+        SeriesKey key = SeriesKey.of(CITY_A, LAMP, TEMPERATURE);
+        List<AttributeRecord> all = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            all.add(reading(key, STREETLIGHT, T0.plusNanos(i), i));
+        }
+        all.add(reading(key, STREETLIGHT, T0.plus(Duration.ofDays(1)), 10));
+        try (HistoryStore store = open(dir)) {
+            store.append(all).join();
+            assertThat(store.read(key, T0.plusNanos(3), T0.plusNanos(7), 0))
+                    .containsExactlyElementsOf(all.subList(3, 7));
+            assertThat(store.read(key, T0, T0.plus(Duration.ofDays(1)), 0))
+                    .containsExactlyElementsOf(all.subList(0, 10));
+            assertThat(store.read(key, T0.plus(Duration.ofDays(1)), FAR, 0)).containsExactly(all.get(10));
+            assertThat(store.read(key, T0.plusNanos(10), T0.plus(Duration.ofDays(1)), 0))
+                    .isEmpty();
+            assertThat(store.read(key, T0.plusNanos(5), T0.plusNanos(5), 0)).isEmpty();
+        }
+    }
+
+    @Test
+    void read_lastN_givesTheLastInTheRangeAscending() {
+        SeriesKey key = SeriesKey.of(CITY_A, LAMP, TEMPERATURE);
+        List<AttributeRecord> all = new ArrayList<>();
+        for (int i = 0; i < 3 * 1440; i += 7) {
+            all.add(reading(key, STREETLIGHT, T0.plus(Duration.ofMinutes(i)), i));
+        }
+        HistoryStore store = open(dir);
+        store.append(all.subList(0, all.size() / 2)).join();
+        store = reopen(store);
+        try {
+            store.append(all.subList(all.size() / 2, all.size())).join();
+            int n = all.size();
+            assertThat(store.read(key, EPOCH, FAR, 3)).containsExactlyElementsOf(all.subList(n - 3, n));
+            assertThat(store.read(key, EPOCH, FAR, 300)).containsExactlyElementsOf(all.subList(n - 300, n));
+            assertThat(store.read(key, EPOCH, FAR, n + 5)).containsExactlyElementsOf(all);
+            Instant to = all.get(100).observedAt();
+            assertThat(store.read(key, EPOCH, to, 2)).containsExactlyElementsOf(all.subList(98, 100));
+            assertThat(store.read(key, EPOCH, T0, 2)).isEmpty();
+        } finally {
+            store.close();
+        }
+    }
+
+    @Test
+    void series_areIsolatedByTenantEntityAttributeAndDataset() {
+        SeriesKey base = SeriesKey.of(CITY_A, LAMP, TEMPERATURE);
+        SeriesKey otherTenant = SeriesKey.of(CITY_B, LAMP, TEMPERATURE);
+        SeriesKey otherEntity = SeriesKey.of(CITY_A, LAMP_2, TEMPERATURE);
+        SeriesKey otherAttribute = SeriesKey.of(CITY_A, LAMP, Fixtures.term("humidity"));
+        SeriesKey dataset = new SeriesKey(CITY_A, LAMP, TEMPERATURE, "urn:ngsi-ld:Dataset:a");
+        List<SeriesKey> keys = List.of(base, otherTenant, otherEntity, otherAttribute, dataset);
+        List<AttributeRecord> records = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            records.add(reading(keys.get(i), STREETLIGHT, T0, i));
+        }
+        try (HistoryStore store = open(dir)) {
+            store.append(records).join();
+            for (int i = 0; i < keys.size(); i++) {
+                assertThat(store.read(keys.get(i), EPOCH, FAR, 0)).containsExactly(records.get(i));
+            }
+            assertThat(store.series(CITY_A, LAMP)).containsExactlyInAnyOrder(base, otherAttribute, dataset);
+            assertThat(store.series(CITY_B, LAMP)).containsExactly(otherTenant);
+            assertThat(store.series(CITY_B, LAMP_2)).isEmpty();
+            assertThat(store.read(SeriesKey.of(CITY_B, LAMP_2, TEMPERATURE), EPOCH, FAR, 0))
+                    .isEmpty();
+        }
+    }
+
+    @Test
+    void deleteBefore_removesOnlyOlderRecordsOfTheTenantAndType() {
+        SeriesKey lampA = SeriesKey.of(CITY_A, LAMP, TEMPERATURE);
+        SeriesKey sensorA = SeriesKey.of(CITY_A, LAMP_2, TEMPERATURE);
+        SeriesKey lampB = SeriesKey.of(CITY_B, LAMP, TEMPERATURE);
+        List<AttributeRecord> records = new ArrayList<>();
+        for (int i = 0; i < 4 * 24; i++) {
+            Instant t = T0.plus(Duration.ofHours(i));
+            records.add(reading(lampA, STREETLIGHT, t, i));
+            records.add(reading(sensorA, SENSOR, t, i));
+            records.add(reading(lampB, STREETLIGHT, t, i));
+        }
+        Instant cutoff = T0.plus(Duration.ofHours(50)).plusNanos(1);
+        HistoryStore store = open(dir);
+        store.append(records).join();
+        store = reopen(store);
+        try {
+            assertThat(store.deleteBefore(CITY_A, STREETLIGHT, cutoff)).isEqualTo(51);
+            assertThat(store.read(lampA, EPOCH, FAR, 0)).hasSize(96 - 51).allSatisfy(r -> assertThat(r.observedAt())
+                    .isAfterOrEqualTo(cutoff));
+            assertThat(store.read(sensorA, EPOCH, FAR, 0)).hasSize(96);
+            assertThat(store.read(lampB, EPOCH, FAR, 0)).hasSize(96);
+
+            assertThat(store.deleteBefore(CITY_A, null, cutoff)).isEqualTo(51);
+            assertThat(store.read(sensorA, EPOCH, FAR, 0)).hasSize(96 - 51);
+            assertThat(store.read(lampB, EPOCH, FAR, 0)).hasSize(96);
+
+            assertThat(store.deleteBefore(CITY_B, null, FAR)).isEqualTo(96);
+            assertThat(store.series(CITY_B, LAMP)).isEmpty();
+            store = reopen(store);
+            assertThat(store.read(lampA, EPOCH, FAR, 0)).hasSize(96 - 51);
+            assertThat(store.read(lampB, EPOCH, FAR, 0)).isEmpty();
+        } finally {
+            store.close();
+        }
+    }
+
+    @Test
+    void concurrentAppends_10000From32Threads_areAllReadable() throws Exception {
+        int threads = 32;
+        int perThread = 10_000 / threads + 1;
+        HistoryStore store = open(dir);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                futures.add(pool.submit(() -> {
+                    SeriesKey key = SeriesKey.of(CITY_A, EntityId.of("urn:ngsi-ld:Device:" + thread), TEMPERATURE);
+                    List<CompletableFuture<Void>> acks = new ArrayList<>();
+                    for (int i = 0; i < perThread; i++) {
+                        acks.add(store.append(List.of(reading(key, SENSOR, T0.plusSeconds(60L * i), i))));
+                    }
+                    acks.forEach(CompletableFuture::join);
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        HistoryStore reopened = reopen(store);
+        try {
+            for (int t = 0; t < threads; t++) {
+                SeriesKey key = SeriesKey.of(CITY_A, EntityId.of("urn:ngsi-ld:Device:" + t), TEMPERATURE);
+                List<AttributeRecord> got = reopened.read(key, EPOCH, FAR, 0);
+                assertThat(got).hasSize(perThread);
+                for (int i = 0; i < perThread; i++) {
+                    assertThat(got.get(i).instance().value()).isEqualTo((long) i);
+                }
+            }
+        } finally {
+            reopened.close();
+        }
+    }
+
+    @Test
+    void append_afterClose_fails() {
+        HistoryStore store = open(dir);
+        store.close();
+        store.close(); // idempotent
+        CompletableFuture<Void> f =
+                store.append(List.of(reading(SeriesKey.of(CITY_A, LAMP, TEMPERATURE), SENSOR, T0, 1)));
+        assertThatThrownBy(f::join).hasCauseInstanceOf(TwinException.class);
+    }
+
+    /** A numeric reading of {@code key} observed at {@code t}, stored one second later. */
+    protected static AttributeRecord reading(SeriesKey key, String type, Instant t, long value) {
+        Attribute a =
+                new Attribute(AttributeKind.PROPERTY, value, key.datasetId(), t, "CEL", Map.of(), t, t.plusSeconds(1));
+        return AttributeRecord.of(key, type, t.plusSeconds(1), a);
+    }
+
+    /** Closes {@code store} and opens it again when the adapter is durable; otherwise returns it as it is. */
+    protected HistoryStore reopen(HistoryStore store) {
+        if (!durable()) {
+            return store;
+        }
+        store.close();
+        return open(dir);
+    }
+
+    /**
+     * Asserts that {@code actual} equals {@code expected} exactly: record equality and in addition the order of
+     * sub-attributes and JSON object members and the Java class of every JSON number.
+     */
+    public static void assertSameRecord(AttributeRecord actual, AttributeRecord expected) {
+        assertThat(actual).isEqualTo(expected);
+        assertSameAttribute(
+                actual.instance(), expected.instance(), expected.key().attribute());
+    }
+
+    private static void assertSameAttribute(Attribute actual, Attribute expected, String path) {
+        assertThat(actual).as(path).isEqualTo(expected);
+        assertSameJson(actual.value(), expected.value(), path);
+        assertThat(actual.subAttributes().keySet())
+                .as(path)
+                .containsExactlyElementsOf(expected.subAttributes().keySet());
+        for (Map.Entry<String, Attribute> e : expected.subAttributes().entrySet()) {
+            assertSameAttribute(
+                    Objects.requireNonNull(actual.subAttributes().get(e.getKey())),
+                    e.getValue(),
+                    path + "." + e.getKey());
+        }
+    }
+
+    private static void assertSameJson(@Nullable Object actual, Object expected, String path) {
+        assertThat(actual).as(path).isNotNull();
+        if (expected instanceof GeoValue g) {
+            GeoValue a = (GeoValue) actual;
+            assertThat(a.geoJson()).isEqualTo(g.geoJson());
+            assertThat(a.geometry().equalsExact(g.geometry())).as(path).isTrue();
+        } else if (expected instanceof Map<?, ?> m) {
+            Map<?, ?> am = (Map<?, ?>) Objects.requireNonNull(actual);
+            assertThat(new ArrayList<Object>(am.keySet()))
+                    .as(path)
+                    .containsExactlyElementsOf(new ArrayList<Object>(m.keySet()));
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                assertSameJson(am.get(e.getKey()), e.getValue(), path + "." + e.getKey());
+            }
+        } else if (expected instanceof List<?> l) {
+            Iterator<?> it = ((List<?>) Objects.requireNonNull(actual)).iterator();
+            for (Object o : l) {
+                assertThat(it.hasNext()).as(path).isTrue();
+                assertSameJson(it.next(), o, path + "[]");
+            }
+            assertThat(it.hasNext()).as(path).isFalse();
+        } else {
+            assertThat(actual).as(path).isEqualTo(expected);
+            assertThat(Objects.requireNonNull(actual).getClass()).as(path).isEqualTo(expected.getClass());
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package io.citytwin.testkit.history;
+
+import io.citytwin.history.store.AttributeRecord;
+import io.citytwin.history.store.HistoryStore;
+import io.citytwin.history.store.SeriesKey;
+import io.citytwin.twin.EntityId;
+import io.citytwin.twin.ErrorType;
+import io.citytwin.twin.TenantId;
+import io.citytwin.twin.TwinException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The in-memory fake of {@link HistoryStore}: every series is a list kept in time order (stable for equal times,
+ * so equal times keep append order). Nothing survives {@link #close()}. Thread-safe (one lock); meant for tests,
+ * not for volume.
+ */
+public final class InMemoryHistoryStore implements HistoryStore {
+    private final Map<SeriesKey, List<AttributeRecord>> series = new HashMap<>();
+    private final Map<SeriesKey, String> types = new HashMap<>();
+    private boolean closed;
+
+    @Override
+    public synchronized CompletableFuture<Void> append(List<AttributeRecord> records) {
+        if (closed) {
+            return CompletableFuture.failedFuture(closedError());
+        }
+        for (AttributeRecord r : List.copyOf(records)) {
+            List<AttributeRecord> list = series.computeIfAbsent(r.key(), k -> new ArrayList<>());
+            types.put(r.key(), r.entityType());
+            int at = list.size();
+            while (at > 0 && list.get(at - 1).observedAt().isAfter(r.observedAt())) {
+                at--;
+            }
+            list.add(at, r);
+        }
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public synchronized List<AttributeRecord> read(SeriesKey key, Instant from, Instant to, int lastN) {
+        checkOpen();
+        List<AttributeRecord> list = series.getOrDefault(key, List.of());
+        ArrayList<AttributeRecord> out = new ArrayList<>();
+        for (AttributeRecord r : list) {
+            if (!r.observedAt().isBefore(from) && r.observedAt().isBefore(to)) {
+                out.add(r);
+            }
+        }
+        if (lastN > 0 && out.size() > lastN) {
+            return List.copyOf(out.subList(out.size() - lastN, out.size()));
+        }
+        return List.copyOf(out);
+    }
+
+    @Override
+    public synchronized Set<SeriesKey> series(TenantId tenant, EntityId entity) {
+        checkOpen();
+        HashSet<SeriesKey> out = new HashSet<>();
+        for (Map.Entry<SeriesKey, List<AttributeRecord>> e : series.entrySet()) {
+            if (e.getKey().tenant().equals(tenant)
+                    && e.getKey().entity().equals(entity)
+                    && !e.getValue().isEmpty()) {
+                out.add(e.getKey());
+            }
+        }
+        return Set.copyOf(out);
+    }
+
+    @Override
+    public synchronized long deleteBefore(TenantId tenant, @Nullable String entityType, Instant cutoff) {
+        checkOpen();
+        long deleted = 0;
+        for (Map.Entry<SeriesKey, List<AttributeRecord>> e : series.entrySet()) {
+            if (!e.getKey().tenant().equals(tenant)
+                    || (entityType != null && !entityType.equals(types.get(e.getKey())))) {
+                continue;
+            }
+            for (Iterator<AttributeRecord> it = e.getValue().iterator(); it.hasNext(); ) {
+                AttributeRecord r = it.next();
+                if (r.observedAt().isBefore(cutoff)) {
+                    it.remove();
+                    deleted++;
+                }
+            }
+        }
+        return deleted;
+    }
+
+    @Override
+    public synchronized void close() {
+        closed = true;
+        series.clear();
+        types.clear();
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw closedError();
+        }
+    }
+
+    private static TwinException closedError() {
+        return new TwinException(ErrorType.INTERNAL_ERROR, "history.closed", "The history store is closed");
+    }
+}
