@@ -1,5 +1,9 @@
 package io.citytwin.app;
 
+import io.citytwin.device.CredentialCache;
+import io.citytwin.device.DeviceAuthenticator;
+import io.citytwin.device.PasswordHash;
+import io.citytwin.device.sqlite.SqliteDeviceRegistry;
 import io.citytwin.event.EventLog;
 import io.citytwin.event.InProcessEventLog;
 import io.citytwin.http.ApiServer;
@@ -37,6 +41,7 @@ public final class Node implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Node.class);
 
     private final SqliteTwinRepository repository;
+    private final SqliteDeviceRegistry devices;
     private final EventLog eventLog;
     private final Twin twin;
     private final ContextResolver contexts;
@@ -45,12 +50,14 @@ public final class Node implements AutoCloseable {
 
     private Node(
             SqliteTwinRepository repository,
+            SqliteDeviceRegistry devices,
             EventLog eventLog,
             Twin twin,
             ContextResolver contexts,
             EntityCodec codec,
             ApiServer api) {
         this.repository = repository;
+        this.devices = devices;
         this.eventLog = eventLog;
         this.twin = twin;
         this.contexts = contexts;
@@ -114,6 +121,9 @@ public final class Node implements AutoCloseable {
         Gauge.builder("citytwin.store.log.backlog", repository, r -> r.logBacklog())
                 .description("Committed changes in the store's change log not yet folded into its snapshot")
                 .register(metrics);
+        SqliteDeviceRegistry devices = SqliteDeviceRegistry.open(dir, clock);
+        DeviceAuthenticator authenticator = new DeviceAuthenticator(
+                devices, new CredentialCache(clock, Duration.ofMinutes(10), 100_000), PasswordHash.DEFAULT_ITERATIONS);
         ApiServer api;
         try {
             api = ApiServer.builder()
@@ -124,14 +134,16 @@ public final class Node implements AutoCloseable {
                     .metrics(metrics)
                     .host(config.http().host())
                     .port(config.http().port())
+                    .devices(devices, authenticator, clock, PasswordHash.DEFAULT_ITERATIONS)
                     .build()
                     .start();
         } catch (RuntimeException e) {
             eventLog.close();
+            devices.close();
             repository.close();
             throw e;
         }
-        return new Node(repository, eventLog, twin, contexts, codec, api);
+        return new Node(repository, devices, eventLog, twin, contexts, codec, api);
     }
 
     public Twin twin() {
@@ -155,6 +167,7 @@ public final class Node implements AutoCloseable {
     public void close() {
         api.close();
         eventLog.close();
+        devices.close();
         repository.close();
     }
 }

@@ -21,7 +21,9 @@ public enum ErrorType {
     /** Not an NGSI-LD type; used for 406/413/415 protocol-level refusals, reported with the InvalidRequest URI. */
     NOT_ACCEPTABLE("NotAcceptable", 406),
     PAYLOAD_TOO_LARGE("PayloadTooLarge", 413),
-    UNSUPPORTED_MEDIA_TYPE("UnsupportedMediaType", 415);
+    UNSUPPORTED_MEDIA_TYPE("UnsupportedMediaType", 415),
+    /** Not an NGSI-LD type: a device presented no or wrong credentials (device APIs, not the NGSI-LD API). */
+    UNAUTHORIZED("Unauthorized", 401);
 
     private static final String BASE = "https://uri.etsi.org/ngsi-ld/errors/";
 
@@ -46,7 +48,7 @@ public enum ErrorType {
     /** The problem type URI, e.g. {@code https://uri.etsi.org/ngsi-ld/errors/ResourceNotFound}. */
     public String uri() {
         return switch (this) {
-            case NOT_ACCEPTABLE, PAYLOAD_TOO_LARGE, UNSUPPORTED_MEDIA_TYPE -> BASE + "InvalidRequest";
+            case NOT_ACCEPTABLE, PAYLOAD_TOO_LARGE, UNSUPPORTED_MEDIA_TYPE, UNAUTHORIZED -> BASE + "InvalidRequest";
             default -> BASE + title;
         };
     }

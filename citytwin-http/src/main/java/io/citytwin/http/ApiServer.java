@@ -78,6 +78,16 @@ public final class ApiServer implements AutoCloseable {
             r.get(v1 + "/attributes", h(discovery::attributes));
             r.get(v1 + "/attributes/{attrId}", h(discovery::attribute));
             r.get("/ngsi-ld/ex/v1/tenants", h(discovery::tenants));
+            if (b.devices != null) {
+                DeviceHandlers devices = new DeviceHandlers(
+                        twin, b.devices, b.authenticator, b.clock, out, limits, b.hashIterations, metrics);
+                r.post("/iot/v1/devices", h(devices::create));
+                r.get("/iot/v1/devices", h(devices::list));
+                r.get("/iot/v1/devices/{id}", h(devices::get));
+                r.patch("/iot/v1/devices/{id}", h(devices::update));
+                r.delete("/iot/v1/devices/{id}", h(devices::delete));
+                r.post("/iot/v1/devices/{id}/telemetry", h(devices::telemetry));
+            }
             r.get("/health", ctx -> ctx.json(health()));
             r.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4")
                     .result(metrics.scrape()));
@@ -209,8 +219,29 @@ public final class ApiServer implements AutoCloseable {
         private PrometheusMeterRegistry metrics;
         private String host = "0.0.0.0";
         private int port = 8080;
+        private io.citytwin.device.DeviceRegistry devices;
+        private io.citytwin.device.DeviceAuthenticator authenticator;
+        private java.time.InstantSource clock = java.time.InstantSource.system();
+        private int hashIterations = io.citytwin.device.PasswordHash.DEFAULT_ITERATIONS;
 
         private Builder() {}
+
+        /**
+         * Serves the device API under {@code /iot/v1/devices} on this registry.
+         *
+         * @param hashIterations PBKDF2 iterations for secrets registered through the API
+         */
+        public Builder devices(
+                io.citytwin.device.DeviceRegistry registry,
+                io.citytwin.device.DeviceAuthenticator authenticator,
+                java.time.InstantSource clock,
+                int hashIterations) {
+            this.devices = registry;
+            this.authenticator = authenticator;
+            this.clock = clock;
+            this.hashIterations = hashIterations;
+            return this;
+        }
 
         public Builder twin(Twin twin) {
             this.twin = twin;
