@@ -6,6 +6,8 @@ import io.citytwin.device.PasswordHash;
 import io.citytwin.device.sqlite.SqliteDeviceRegistry;
 import io.citytwin.event.EventLog;
 import io.citytwin.event.InProcessEventLog;
+import io.citytwin.history.HistoryWriter;
+import io.citytwin.history.sqlite.SqliteHistoryStore;
 import io.citytwin.http.ApiServer;
 import io.citytwin.ngsild.ContextResolver;
 import io.citytwin.ngsild.EntityCodec;
@@ -42,6 +44,8 @@ public final class Node implements AutoCloseable {
 
     private final SqliteTwinRepository repository;
     private final SqliteDeviceRegistry devices;
+    private final SqliteHistoryStore history;
+    private final HistoryWriter historyWriter;
     private final EventLog eventLog;
     private final Twin twin;
     private final ContextResolver contexts;
@@ -51,6 +55,8 @@ public final class Node implements AutoCloseable {
     private Node(
             SqliteTwinRepository repository,
             SqliteDeviceRegistry devices,
+            SqliteHistoryStore history,
+            HistoryWriter historyWriter,
             EventLog eventLog,
             Twin twin,
             ContextResolver contexts,
@@ -58,6 +64,8 @@ public final class Node implements AutoCloseable {
             ApiServer api) {
         this.repository = repository;
         this.devices = devices;
+        this.history = history;
+        this.historyWriter = historyWriter;
         this.eventLog = eventLog;
         this.twin = twin;
         this.contexts = contexts;
@@ -122,6 +130,10 @@ public final class Node implements AutoCloseable {
                 .description("Committed changes in the store's change log not yet folded into its snapshot")
                 .register(metrics);
         SqliteDeviceRegistry devices = SqliteDeviceRegistry.open(dir, clock);
+        SqliteHistoryStore history = SqliteHistoryStore.open(dir);
+        HistoryWriter historyWriter = new HistoryWriter(
+                        eventLog, history, (problem, cause) -> LOG.error("History: {}", problem, cause))
+                .start(eventLog.endOffset());
         DeviceAuthenticator authenticator = new DeviceAuthenticator(
                 devices, new CredentialCache(clock, Duration.ofMinutes(10), 100_000), PasswordHash.DEFAULT_ITERATIONS);
         ApiServer api;
@@ -135,15 +147,23 @@ public final class Node implements AutoCloseable {
                     .host(config.http().host())
                     .port(config.http().port())
                     .devices(devices, authenticator, clock, PasswordHash.DEFAULT_ITERATIONS)
+                    .history(history)
                     .build()
                     .start();
         } catch (RuntimeException e) {
+            historyWriter.close();
             eventLog.close();
+            history.close();
             devices.close();
             repository.close();
             throw e;
         }
-        return new Node(repository, devices, eventLog, twin, contexts, codec, api);
+        return new Node(repository, devices, history, historyWriter, eventLog, twin, contexts, codec, api);
+    }
+
+    /** Waits until the history has every change published so far (tests). */
+    public void flushHistory() {
+        historyWriter.flush();
     }
 
     public Twin twin() {
@@ -166,7 +186,9 @@ public final class Node implements AutoCloseable {
     @Override
     public void close() {
         api.close();
+        historyWriter.close();
         eventLog.close();
+        history.close();
         devices.close();
         repository.close();
     }

@@ -78,6 +78,10 @@ public final class ApiServer implements AutoCloseable {
             r.get(v1 + "/attributes", h(discovery::attributes));
             r.get(v1 + "/attributes/{attrId}", h(discovery::attribute));
             r.get("/ngsi-ld/ex/v1/tenants", h(discovery::tenants));
+            if (b.history != null) {
+                TemporalHandlers temporal = new TemporalHandlers(twin, b.history, codec, out);
+                r.get(v1 + "/temporal/entities/{id}", h(temporal::retrieve));
+            }
             if (b.devices != null) {
                 DeviceHandlers devices = new DeviceHandlers(
                         twin, b.devices, b.authenticator, b.clock, out, limits, b.hashIterations, metrics);
@@ -220,11 +224,18 @@ public final class ApiServer implements AutoCloseable {
         private String host = "0.0.0.0";
         private int port = 8080;
         private io.citytwin.device.DeviceRegistry devices;
+        private io.citytwin.history.store.HistoryStore history;
         private io.citytwin.device.DeviceAuthenticator authenticator;
         private java.time.InstantSource clock = java.time.InstantSource.system();
         private int hashIterations = io.citytwin.device.PasswordHash.DEFAULT_ITERATIONS;
 
         private Builder() {}
+
+        /** Serves the temporal API ({@code /ngsi-ld/v1/temporal/entities/{id}}) from this history store. */
+        public Builder history(io.citytwin.history.store.HistoryStore store) {
+            this.history = store;
+            return this;
+        }
 
         /**
          * Serves the device API under {@code /iot/v1/devices} on this registry.
