@@ -217,19 +217,7 @@ public final class SqliteHistoryStore implements HistoryStore {
             HistorySchema.migrate(write, options.clock());
             return new SqliteHistoryStore(file, options, write);
         } catch (SQLException | IOException | RuntimeException e) {
-            if (write != null) {
-                try {
-                    write.close();
-                } catch (SQLException ce) {
-                    e.addSuppressed(ce);
-                }
-            }
-            if (e instanceof TwinException te) {
-                throw te;
-            }
-            LOG.error("Cannot open the history store {}", file, e);
-            throw new TwinException(
-                    ErrorType.INTERNAL_ERROR, "history.open-failed", "Cannot open the history store", e);
+            throw Sqlite.openFailed(e, "history", "history store", file, write);
         }
     }
 

@@ -215,13 +215,7 @@ public final class SqliteTwinRepository implements TwinRepository {
             read.setAutoCommit(false);
             return new SqliteTwinRepository(file, options, write, read);
         } catch (SQLException | IOException | RuntimeException e) {
-            closeQuietly(read, e);
-            closeQuietly(write, e);
-            if (e instanceof TwinException te) {
-                throw te;
-            }
-            LOG.error("Cannot open the twin store {}", file, e);
-            throw new TwinException(ErrorType.INTERNAL_ERROR, "store.open-failed", "Cannot open the twin store", e);
+            throw Sqlite.openFailed(e, "store", "twin store", file, read, write);
         }
     }
 
@@ -455,9 +449,9 @@ public final class SqliteTwinRepository implements TwinRepository {
         }
         synchronized (readConnection) {
             readClosed = true;
-            closeQuietly(readConnection, null);
+            closeQuietly(readConnection);
         }
-        closeQuietly(writeConnection, null);
+        closeQuietly(writeConnection);
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
@@ -672,18 +666,11 @@ public final class SqliteTwinRepository implements TwinRepository {
                 ErrorType.INTERNAL_ERROR, "store.write-failed", "The twin changes could not be stored", cause);
     }
 
-    private static void closeQuietly(@Nullable Connection c, @Nullable Exception primary) {
-        if (c == null) {
-            return;
-        }
+    private static void closeQuietly(Connection c) {
         try {
             c.close();
         } catch (SQLException e) {
-            if (primary != null) {
-                primary.addSuppressed(e);
-            } else {
-                LOG.warn("Cannot close a connection of the twin store", e);
-            }
+            LOG.warn("Cannot close a connection of the twin store", e);
         }
     }
 }
