@@ -6,6 +6,7 @@ import io.citytwin.device.DeviceId;
 import io.citytwin.device.DeviceRegistry;
 import io.citytwin.device.PasswordHash;
 import io.citytwin.device.PayloadFormat;
+import io.citytwin.sqlite.Sqlite;
 import io.citytwin.twin.EntityId;
 import io.citytwin.twin.ErrorType;
 import io.citytwin.twin.TenantId;
@@ -93,19 +94,7 @@ public final class SqliteDeviceRegistry implements DeviceRegistry {
             DeviceSchema.migrate(c, clock);
             return new SqliteDeviceRegistry(file, c);
         } catch (SQLException | IOException | RuntimeException e) {
-            if (c != null) {
-                try {
-                    c.close();
-                } catch (SQLException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-            }
-            if (e instanceof TwinException te) {
-                throw te;
-            }
-            LOG.error("Cannot open the device registry {}", file, e);
-            throw new TwinException(
-                    ErrorType.INTERNAL_ERROR, "device.open-failed", "Cannot open the device registry", e);
+            throw Sqlite.openFailed(e, "device", "device registry", file, c);
         }
     }
 

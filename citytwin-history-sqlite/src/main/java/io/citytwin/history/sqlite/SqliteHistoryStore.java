@@ -3,6 +3,8 @@ package io.citytwin.history.sqlite;
 import io.citytwin.history.store.AttributeRecord;
 import io.citytwin.history.store.HistoryStore;
 import io.citytwin.history.store.SeriesKey;
+import io.citytwin.sqlite.Sqlite;
+import io.citytwin.sqlite.WalCheckpointer;
 import io.citytwin.twin.EntityId;
 import io.citytwin.twin.ErrorType;
 import io.citytwin.twin.TenantId;
@@ -11,7 +13,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -95,8 +96,8 @@ import org.slf4j.LoggerFactory;
  * RETENTION (deleteBefore) runs on the writer thread: whole chunks before the cutoff's day are deleted by primary
  * key, the cutoff's day is read-modify-written, and recent rows are deleted through the index.
  *
- * CHECKPOINTS as in the twin store: the write connection never checkpoints automatically; a checkpointer thread runs
- * PASSIVE checkpoints every 250 ms, and the writer forces one only when the WAL exceeds WAL_LIMIT_FRAMES.
+ * CHECKPOINTS as in the twin store: the write connection never checkpoints automatically; see
+ * io.citytwin.sqlite.WalCheckpointer.
  */
 /**
  * The history store in one SQLite database file, {@code <dataDir>/history.db} (separate from the twin's file, so
@@ -120,8 +121,6 @@ public final class SqliteHistoryStore implements HistoryStore {
     static final int COMPACT_ROWS = 20_000;
 
     private static final long IDLE_MS = 200;
-    private static final long CHECKPOINT_INTERVAL_MS = 250;
-    private static final long WAL_LIMIT_FRAMES = 32_768;
     private static final int READERS = 4;
 
     private final Path file;
@@ -135,10 +134,7 @@ public final class SqliteHistoryStore implements HistoryStore {
     private final LinkedBlockingQueue<Job> queue = new LinkedBlockingQueue<>();
     private final Object enqueueLock = new Object();
     private final Thread writer;
-    private final Thread checkpointer;
-    private final Connection checkpointConnection;
-    private volatile long walFrames;
-    private volatile boolean stopCheckpoints;
+    private final WalCheckpointer checkpointer;
     private volatile boolean readClosed;
     private final AtomicLong pending = new AtomicLong();
     private final AtomicLong recordsWritten = new AtomicLong();
@@ -198,16 +194,11 @@ public final class SqliteHistoryStore implements HistoryStore {
         }
         findDirty();
         compactAll(); // a crash may have left packable rows
-        try (Statement s = write.createStatement()) {
-            s.execute("PRAGMA wal_autocheckpoint = 0"); // see CHECKPOINTS
-        }
-        this.checkpointConnection = connect(file, options);
+        this.checkpointer = WalCheckpointer.start(
+                file, write, connect(file, options), "citytwin-history-checkpoint"); // see CHECKPOINTS
         this.writer = new Thread(this::runWriter, "citytwin-history-writer");
         writer.setDaemon(true);
         writer.start();
-        this.checkpointer = new Thread(this::runCheckpoints, "citytwin-history-checkpoint");
-        checkpointer.setDaemon(true);
-        checkpointer.start();
     }
 
     /**
@@ -226,19 +217,7 @@ public final class SqliteHistoryStore implements HistoryStore {
             HistorySchema.migrate(write, options.clock());
             return new SqliteHistoryStore(file, options, write);
         } catch (SQLException | IOException | RuntimeException e) {
-            if (write != null) {
-                try {
-                    write.close();
-                } catch (SQLException ce) {
-                    e.addSuppressed(ce);
-                }
-            }
-            if (e instanceof TwinException te) {
-                throw te;
-            }
-            LOG.error("Cannot open the history store {}", file, e);
-            throw new TwinException(
-                    ErrorType.INTERNAL_ERROR, "history.open-failed", "Cannot open the history store", e);
+            throw Sqlite.openFailed(e, "history", "history store", file, write);
         }
     }
 
@@ -248,18 +227,7 @@ public final class SqliteHistoryStore implements HistoryStore {
     }
 
     private static Connection connect(Path file, SqliteHistoryOptions options) throws SQLException {
-        Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
-        try (Statement s = c.createStatement()) {
-            s.execute("PRAGMA page_size = 8192");
-            s.execute("PRAGMA journal_mode = WAL");
-            s.execute("PRAGMA synchronous = " + options.synchronous().name());
-            s.execute("PRAGMA busy_timeout = 10000");
-            s.execute("PRAGMA cache_size = -32768"); // 32 MiB per connection
-        } catch (SQLException e) {
-            c.close();
-            throw e;
-        }
-        return c;
+        return Sqlite.connect(file, options.synchronous().name(), 32_768); // 32 MiB per connection
     }
 
     // ---------------------------------------------------------------- the port
@@ -466,14 +434,7 @@ public final class SqliteHistoryStore implements HistoryStore {
                 interrupted = true; // finish closing first: the queue must be flushed
             }
         }
-        stopCheckpoints = true;
-        checkpointer.interrupt();
-        try {
-            checkpointer.join(5_000);
-        } catch (InterruptedException e) {
-            interrupted = true;
-        }
-        closeQuietly(checkpointConnection);
+        checkpointer.close();
         compactAll();
         try (Statement s = writeConnection.createStatement()) {
             s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
@@ -533,7 +494,7 @@ public final class SqliteHistoryStore implements HistoryStore {
             if (!dirty.isEmpty() && packable >= options.compactThreshold()) {
                 compactRound();
             }
-            checkpointIfWalTooLarge();
+            checkpointer.checkpointIfWalTooLarge();
         }
     }
 
@@ -865,38 +826,6 @@ public final class SqliteHistoryStore implements HistoryStore {
             resetState(); // row counts per series changed
         }
         return deleted;
-    }
-
-    private void runCheckpoints() {
-        while (!stopCheckpoints) {
-            try {
-                Thread.sleep(CHECKPOINT_INTERVAL_MS);
-            } catch (InterruptedException e) {
-                return;
-            }
-            try (Statement s = checkpointConnection.createStatement();
-                    ResultSet rs = s.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
-                if (rs.next()) {
-                    walFrames = rs.getLong(2);
-                }
-            } catch (SQLException e) {
-                if (!stopCheckpoints) {
-                    LOG.warn("Background checkpoint of {} failed; retrying", file, e);
-                }
-            }
-        }
-    }
-
-    private void checkpointIfWalTooLarge() {
-        if (walFrames <= WAL_LIMIT_FRAMES) {
-            return;
-        }
-        try (Statement s = writeConnection.createStatement();
-                ResultSet rs = s.executeQuery("PRAGMA wal_checkpoint(RESTART)")) {
-            walFrames = rs.next() ? rs.getLong(2) : 0;
-        } catch (SQLException e) {
-            LOG.warn("Checkpoint of {} failed", file, e);
-        }
     }
 
     // ---------------------------------------------------------------- helpers

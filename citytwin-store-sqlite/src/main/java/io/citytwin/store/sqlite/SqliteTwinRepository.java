@@ -1,5 +1,7 @@
 package io.citytwin.store.sqlite;
 
+import io.citytwin.sqlite.Sqlite;
+import io.citytwin.sqlite.WalCheckpointer;
 import io.citytwin.twin.Entity;
 import io.citytwin.twin.EntityId;
 import io.citytwin.twin.ErrorType;
@@ -11,7 +13,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -82,15 +83,7 @@ import org.slf4j.LoggerFactory;
  * This is the classic log-structured trade (O'Neil et al., "The Log-Structured Merge-Tree", Acta Informatica 1996):
  * sequential writes on the commit path, batched random writes in the background.
  *
- * CHECKPOINTS
- *
- * SQLite's automatic checkpoint runs on the committing connection: every ~1000 WAL pages the writer would stop to
- * copy pages into the database file and fsync it, stalling every waiting request (seen as 100-200 ms latency spikes
- * and a server idling at 1.2 of 2 cores). So the write connection has wal_autocheckpoint off, and a checkpointer
- * thread with its own connection runs PASSIVE checkpoints every CHECKPOINT_INTERVAL_MS: they copy what they can
- * without ever blocking the writer. The WAL restarts from its beginning once a checkpoint has caught up. Should the
- * writer outrun it for long (WAL above WAL_LIMIT_FRAMES), the writer itself runs a blocking RESTART checkpoint, so
- * the WAL file stays bounded.
+ * CHECKPOINTS: the write connection never checkpoints automatically; see io.citytwin.sqlite.WalCheckpointer.
  *
  * close() enqueues a poison Request under the same lock that write() uses to check `closed`, so nothing can be
  * queued behind it; the writer finishes everything before it, then close() checkpoints the WAL into the database
@@ -127,11 +120,6 @@ public final class SqliteTwinRepository implements TwinRepository {
     /** Log rows folded per transaction. */
     static final int FOLD_CHUNK = 20_000;
 
-    /** Milliseconds between background checkpoints. */
-    static final long CHECKPOINT_INTERVAL_MS = 250;
-    /** WAL frames (pages) beyond which the writer checkpoints itself: 32,768 pages of 8 KiB = 256 MiB. */
-    static final long WAL_LIMIT_FRAMES = 32_768;
-
     private static final String APPEND = "INSERT INTO changelog (tenant, id, doc) VALUES (?, ?, ?)";
     private static final String UPSERT = "INSERT INTO entities (tenant, id, doc) VALUES (?, ?, ?)"
             + " ON CONFLICT (tenant, id) DO UPDATE SET doc = excluded.doc";
@@ -154,12 +142,7 @@ public final class SqliteTwinRepository implements TwinRepository {
     private final LinkedBlockingQueue<Request> queue = new LinkedBlockingQueue<>();
     private final Object enqueueLock = new Object();
     private final Thread writer;
-    private final Thread checkpointer;
-    private final Connection checkpointConnection;
-    /** WAL frames after the last background checkpoint; read by the writer to bound the WAL. */
-    private volatile long walFrames;
-
-    private volatile boolean stopCheckpoints;
+    private final WalCheckpointer checkpointer;
 
     private final AtomicLong pending = new AtomicLong();
     private final AtomicLong commits = new AtomicLong();
@@ -205,16 +188,11 @@ public final class SqliteTwinRepository implements TwinRepository {
         }
         read.commit();
         foldAll(); // a crash may have left log rows: fold them so that load() scans the entities table alone
-        try (Statement s = writeConnection.createStatement()) {
-            s.execute("PRAGMA wal_autocheckpoint = 0"); // see CHECKPOINTS
-        }
-        this.checkpointConnection = connect(file, options);
+        this.checkpointer = WalCheckpointer.start(
+                file, writeConnection, connect(file, options), "citytwin-sqlite-checkpoint"); // see CHECKPOINTS
         this.writer = new Thread(this::runWriter, "citytwin-sqlite-writer");
         writer.setDaemon(true);
         writer.start();
-        this.checkpointer = new Thread(this::runCheckpoints, "citytwin-sqlite-checkpoint");
-        checkpointer.setDaemon(true);
-        checkpointer.start();
     }
 
     /**
@@ -237,30 +215,12 @@ public final class SqliteTwinRepository implements TwinRepository {
             read.setAutoCommit(false);
             return new SqliteTwinRepository(file, options, write, read);
         } catch (SQLException | IOException | RuntimeException e) {
-            closeQuietly(read, e);
-            closeQuietly(write, e);
-            if (e instanceof TwinException te) {
-                throw te;
-            }
-            LOG.error("Cannot open the twin store {}", file, e);
-            throw new TwinException(ErrorType.INTERNAL_ERROR, "store.open-failed", "Cannot open the twin store", e);
+            throw Sqlite.openFailed(e, "store", "twin store", file, read, write);
         }
     }
 
     private static Connection connect(Path file, SqliteOptions options) throws SQLException {
-        Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
-        try (Statement s = c.createStatement()) {
-            // page_size only takes effect on a new database, before WAL mode is set
-            s.execute("PRAGMA page_size = 8192");
-            s.execute("PRAGMA journal_mode = WAL");
-            s.execute("PRAGMA synchronous = " + options.synchronous().name());
-            s.execute("PRAGMA busy_timeout = 10000");
-            s.execute("PRAGMA cache_size = -65536"); // 64 MiB per connection
-        } catch (SQLException e) {
-            c.close();
-            throw e;
-        }
-        return c;
+        return Sqlite.connect(file, options.synchronous().name(), 65_536); // 64 MiB per connection
     }
 
     /**
@@ -475,14 +435,7 @@ public final class SqliteTwinRepository implements TwinRepository {
                 interrupted = true; // finish closing first: the queue must be flushed
             }
         }
-        stopCheckpoints = true;
-        checkpointer.interrupt();
-        try {
-            checkpointer.join(5_000);
-        } catch (InterruptedException e) {
-            interrupted = true;
-        }
-        closeQuietly(checkpointConnection, null);
+        checkpointer.close();
         try {
             foldAll(); // a clean shutdown leaves the entities table complete, for a fast next start
         } catch (TwinException e) {
@@ -496,9 +449,9 @@ public final class SqliteTwinRepository implements TwinRepository {
         }
         synchronized (readConnection) {
             readClosed = true;
-            closeQuietly(readConnection, null);
+            closeQuietly(readConnection);
         }
-        closeQuietly(writeConnection, null);
+        closeQuietly(writeConnection);
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
@@ -552,40 +505,7 @@ public final class SqliteTwinRepository implements TwinRepository {
             if (logBacklog.get() > FOLD_THRESHOLD) {
                 foldChunk();
             }
-            checkpointIfWalTooLarge();
-        }
-    }
-
-    private void runCheckpoints() {
-        while (!stopCheckpoints) {
-            try {
-                Thread.sleep(CHECKPOINT_INTERVAL_MS);
-            } catch (InterruptedException e) {
-                return;
-            }
-            try (Statement s = checkpointConnection.createStatement();
-                    ResultSet rs = s.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
-                if (rs.next()) {
-                    walFrames = rs.getLong(2);
-                }
-            } catch (SQLException e) {
-                if (!stopCheckpoints) {
-                    LOG.warn("Background checkpoint of {} failed; retrying", file, e);
-                }
-            }
-        }
-    }
-
-    /** Bounds the WAL when the background checkpoints fall behind (see CHECKPOINTS). */
-    private void checkpointIfWalTooLarge() {
-        if (walFrames <= WAL_LIMIT_FRAMES) {
-            return;
-        }
-        try (Statement s = writeConnection.createStatement();
-                ResultSet rs = s.executeQuery("PRAGMA wal_checkpoint(RESTART)")) {
-            walFrames = rs.next() ? rs.getLong(2) : 0;
-        } catch (SQLException e) {
-            LOG.warn("Checkpoint of {} failed", file, e);
+            checkpointer.checkpointIfWalTooLarge();
         }
     }
 
@@ -746,18 +666,11 @@ public final class SqliteTwinRepository implements TwinRepository {
                 ErrorType.INTERNAL_ERROR, "store.write-failed", "The twin changes could not be stored", cause);
     }
 
-    private static void closeQuietly(@Nullable Connection c, @Nullable Exception primary) {
-        if (c == null) {
-            return;
-        }
+    private static void closeQuietly(Connection c) {
         try {
             c.close();
         } catch (SQLException e) {
-            if (primary != null) {
-                primary.addSuppressed(e);
-            } else {
-                LOG.warn("Cannot close a connection of the twin store", e);
-            }
+            LOG.warn("Cannot close a connection of the twin store", e);
         }
     }
 }
