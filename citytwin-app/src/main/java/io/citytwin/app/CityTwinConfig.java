@@ -28,18 +28,36 @@ public record CityTwinConfig(
         @JsonProperty("dataDir") Path dataDir,
         @JsonProperty("http") Http http,
         @JsonProperty("store") Store store,
-        @JsonProperty("contexts") Contexts contexts) {
+        @JsonProperty("contexts") Contexts contexts,
+        @JsonProperty("history") History history) {
 
     public CityTwinConfig {
         dataDir = dataDir == null ? Path.of("data") : dataDir;
         http = http == null ? Http.DEFAULTS : http;
         store = store == null ? Store.DEFAULTS : store;
         contexts = contexts == null ? Contexts.DEFAULTS : contexts;
+        history = history == null ? History.DEFAULTS : history;
     }
 
-    /** The defaults: ./data, port 8080 on all interfaces, synchronous=NORMAL, remote contexts allowed. */
+    /**
+     * The defaults: ./data, port 8080 on all interfaces, synchronous=NORMAL, remote contexts allowed, history on.
+     */
     public static CityTwinConfig defaults() {
-        return new CityTwinConfig(null, null, null, null);
+        return new CityTwinConfig(null, null, null, null, null);
+    }
+
+    /**
+     * The history of attribute values (the temporal API).
+     *
+     * @param enabled whether every attribute change is recorded; off gives the highest update throughput and no
+     *     temporal API
+     */
+    public record History(@JsonProperty("enabled") Boolean enabled) {
+        static final History DEFAULTS = new History(null);
+
+        public History {
+            enabled = enabled == null ? Boolean.TRUE : enabled;
+        }
     }
 
     /**
@@ -126,6 +144,11 @@ public record CityTwinConfig(
         }
     }
 
+    /** This configuration with history on or off. */
+    CityTwinConfig withHistory(boolean enabled) {
+        return new CityTwinConfig(dataDir, http, store, contexts, new History(enabled));
+    }
+
     /** This configuration with the given overrides applied (nulls keep the file's values). */
     CityTwinConfig override(@Nullable Integer port, @Nullable String host, @Nullable Path dir) {
         Http h = http;
@@ -135,7 +158,7 @@ public record CityTwinConfig(
         if (host != null) {
             h = h.withHost(host);
         }
-        return new CityTwinConfig(dir == null ? dataDir : dir, h, store, contexts);
+        return new CityTwinConfig(dir == null ? dataDir : dir, h, store, contexts, history);
     }
 
     /**

@@ -64,6 +64,11 @@ public final class Main implements Runnable {
         Path dataDir;
 
         @Option(
+                names = "--no-history",
+                description = "Do not record the history of attribute values (no temporal API; highest update rate).")
+        boolean noHistory;
+
+        @Option(
                 names = "--config",
                 paramLabel = "FILE",
                 description = "YAML configuration file (see docs/configuration.md).")
@@ -71,7 +76,8 @@ public final class Main implements Runnable {
 
         CityTwinConfig resolve() {
             CityTwinConfig base = config == null ? CityTwinConfig.defaults() : CityTwinConfig.load(config);
-            return base.override(port, host, dataDir);
+            CityTwinConfig c = base.override(port, host, dataDir);
+            return noHistory ? c.withHistory(false) : c;
         }
     }
 

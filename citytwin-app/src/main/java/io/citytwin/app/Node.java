@@ -31,6 +31,7 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.HashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,8 +45,8 @@ public final class Node implements AutoCloseable {
 
     private final SqliteTwinRepository repository;
     private final SqliteDeviceRegistry devices;
-    private final SqliteHistoryStore history;
-    private final HistoryWriter historyWriter;
+    private final @Nullable SqliteHistoryStore history;
+    private final @Nullable HistoryWriter historyWriter;
     private final EventLog eventLog;
     private final Twin twin;
     private final ContextResolver contexts;
@@ -55,8 +56,8 @@ public final class Node implements AutoCloseable {
     private Node(
             SqliteTwinRepository repository,
             SqliteDeviceRegistry devices,
-            SqliteHistoryStore history,
-            HistoryWriter historyWriter,
+            @Nullable SqliteHistoryStore history,
+            @Nullable HistoryWriter historyWriter,
             EventLog eventLog,
             Twin twin,
             ContextResolver contexts,
@@ -138,7 +139,7 @@ public final class Node implements AutoCloseable {
                 devices, new CredentialCache(clock, Duration.ofMinutes(10), 100_000), PasswordHash.DEFAULT_ITERATIONS);
         ApiServer api;
         try {
-            api = ApiServer.builder()
+            ApiServer.Builder builder = ApiServer.builder()
                     .twin(twin)
                     .contexts(contexts)
                     .codec(codec)
@@ -146,14 +147,14 @@ public final class Node implements AutoCloseable {
                     .metrics(metrics)
                     .host(config.http().host())
                     .port(config.http().port())
-                    .devices(devices, authenticator, clock, PasswordHash.DEFAULT_ITERATIONS)
-                    .history(history)
-                    .build()
-                    .start();
+                    .devices(devices, authenticator, clock, PasswordHash.DEFAULT_ITERATIONS);
+            if (history != null) {
+                builder.history(history);
+            }
+            api = builder.build().start();
         } catch (RuntimeException e) {
-            historyWriter.close();
+            closeHistory(historyWriter, history);
             eventLog.close();
-            history.close();
             devices.close();
             repository.close();
             throw e;
@@ -161,9 +162,20 @@ public final class Node implements AutoCloseable {
         return new Node(repository, devices, history, historyWriter, eventLog, twin, contexts, codec, api);
     }
 
-    /** Waits until the history has every change published so far (tests). */
+    /** Waits until the history has every change published so far (tests); nothing when history is off. */
     public void flushHistory() {
-        historyWriter.flush();
+        if (historyWriter != null) {
+            historyWriter.flush();
+        }
+    }
+
+    private static void closeHistory(@Nullable HistoryWriter writer, @Nullable SqliteHistoryStore store) {
+        if (writer != null) {
+            writer.close(); // flushes what the event log delivered
+        }
+        if (store != null) {
+            store.close();
+        }
     }
 
     public Twin twin() {
@@ -186,9 +198,8 @@ public final class Node implements AutoCloseable {
     @Override
     public void close() {
         api.close();
-        historyWriter.close();
+        closeHistory(historyWriter, history);
         eventLog.close();
-        history.close();
         devices.close();
         repository.close();
     }

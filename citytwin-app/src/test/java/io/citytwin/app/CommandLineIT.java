@@ -36,7 +36,7 @@ class CommandLineIT {
     @Test
     void help_isThereForEveryCommand() {
         assertThat(run("--help").out()).contains("serve", "demo");
-        assertThat(run("serve", "--help").out()).contains("--port", "--data-dir", "--config", "--host");
+        assertThat(run("serve", "--help").out()).contains("--port", "--data-dir", "--config", "--host", "--no-history");
         assertThat(run("demo", "--help").out()).contains("--port", "next free port");
         assertThat(run("--version").out()).startsWith("citytwin ");
         assertThat(run("serve", "--bogus").exit()).isEqualTo(2);
@@ -90,6 +90,8 @@ class CommandLineIT {
                   maxLimit: 500
                 store:
                   synchronous: full
+                history:
+                  enabled: false
                 contexts:
                   allowRemote: false
                   fetchTimeout: PT2S
@@ -103,6 +105,8 @@ class CommandLineIT {
         assertThat(c.http().defaultLimit()).isEqualTo(20);
         assertThat(c.store().synchronous()).isEqualTo("FULL");
         assertThat(c.contexts().allowRemote()).isFalse();
+        assertThat(c.history().enabled()).isFalse();
+        assertThat(CityTwinConfig.defaults().history().enabled()).isTrue();
         assertThat(c.contexts().fetchTimeout()).isEqualTo(Duration.ofSeconds(2));
         assertThat(c.contexts().mappings()).containsEntry("https://example.org/ctx.jsonld", Path.of("/etc/ctx.jsonld"));
         assertThat(c.override(7070, null, null).http().port()).isEqualTo(7070);

@@ -49,6 +49,7 @@ public final class LoadGenerator {
                                     (default update,retrieve,query-type-q,query-near)
               --heap-entities N     entities for the heap and restart scenarios (default 1000000)
               --server-jvm-args S   JVM options of the child node, space separated (default "-Xmx4g")
+              --server-args S       extra options of `citytwin serve`, space separated (e.g. "--no-history")
               --help                this text
             """;
 
@@ -66,6 +67,7 @@ public final class LoadGenerator {
         o.put("--scenarios", "update,retrieve,query-type-q,query-near");
         o.put("--heap-entities", "1000000");
         o.put("--server-jvm-args", "-Xmx4g");
+        o.put("--server-args", "");
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--help") || args[i].equals("-h")) {
                 System.out.print(HELP);
@@ -125,6 +127,7 @@ public final class LoadGenerator {
         private final String commandLine;
         private final int connections;
         private final List<String> jvmArgs;
+        private final List<String> serverArgs;
         private final List<Result> results = new ArrayList<>();
 
         Run(Map<String, String> o, String commandLine) {
@@ -133,6 +136,8 @@ public final class LoadGenerator {
             this.connections = Integer.parseInt(o.get("--connections"));
             String j = o.get("--server-jvm-args").trim();
             this.jvmArgs = j.isEmpty() ? List.of() : Arrays.asList(j.split("\\s+"));
+            String sa = o.get("--server-args").trim();
+            this.serverArgs = sa.isEmpty() ? List.of() : Arrays.asList(sa.split("\\s+"));
         }
 
         void run() throws Exception {
@@ -140,7 +145,8 @@ public final class LoadGenerator {
             System.out.println("command: java -cp citytwin-bench.jar io.citytwin.bench.LoadGenerator " + commandLine);
             System.out.println("date: " + Instant.now().truncatedTo(ChronoUnit.SECONDS));
             System.out.println("jvm: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.version")
-                    + " (" + System.getProperty("java.vendor") + "), server jvm args: " + jvmArgs);
+                    + " (" + System.getProperty("java.vendor") + "), server jvm args: " + jvmArgs + ", server args: "
+                    + serverArgs);
             System.out.println("nproc: " + Runtime.getRuntime().availableProcessors() + ", os: "
                     + System.getProperty("os.name") + " " + System.getProperty("os.arch"));
             List<String> scenarios = Arrays.asList(o.get("--scenarios").split(","));
@@ -160,7 +166,7 @@ public final class LoadGenerator {
                     host = "127.0.0.1";
                     port = freePort();
                     Path dir = Files.createTempDirectory("citytwin-bench-");
-                    server = ServerProcess.start(Path.of(o.get("--jar")), jvmArgs, port, dir);
+                    server = ServerProcess.start(Path.of(o.get("--jar")), jvmArgs, serverArgs, port, dir);
                     System.out.printf(
                             Locale.ROOT,
                             "server pid %d on port %d, data dir %s, ready in %.2f s%n",
@@ -211,7 +217,7 @@ public final class LoadGenerator {
             int n = Integer.parseInt(o.get("--heap-entities"));
             int port = freePort();
             Path dir = Files.createTempDirectory("citytwin-bench-big-");
-            ServerProcess server = ServerProcess.start(Path.of(o.get("--jar")), jvmArgs, port, dir);
+            ServerProcess server = ServerProcess.start(Path.of(o.get("--jar")), jvmArgs, serverArgs, port, dir);
             try {
                 System.out.printf(Locale.ROOT, "big node pid %d, data dir %s%n", server.pid(), dir);
                 preload("127.0.0.1", port, n);
@@ -235,7 +241,7 @@ public final class LoadGenerator {
                             .mapToLong(f -> f.toFile().length())
                             .sum();
                 }
-                ServerProcess again = ServerProcess.start(Path.of(o.get("--jar")), jvmArgs, port, dir);
+                ServerProcess again = ServerProcess.start(Path.of(o.get("--jar")), jvmArgs, serverArgs, port, dir);
                 try {
                     String metrics = get("127.0.0.1", port, "/metrics");
                     System.out.printf(

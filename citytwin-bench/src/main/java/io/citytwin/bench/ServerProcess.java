@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A CityTwin node run as a child process from the app jar ({@code java [jvmArgs] -jar citytwin.jar serve --port P
- * --host 127.0.0.1 --data-dir DIR}), so that server and load generator are separate processes. Times the start: from
+ * --host 127.0.0.1 --data-dir DIR [serverArgs]}), so that server and load generator are separate processes. Times the start: from
  * just before the process is spawned to the {@code NGSI-LD API} line and to the first {@code GET /health} 200.
  */
 final class ServerProcess implements AutoCloseable {
@@ -35,7 +35,8 @@ final class ServerProcess implements AutoCloseable {
      *
      * @throws IOException when it cannot be started or does not become ready
      */
-    static ServerProcess start(Path jar, List<String> jvmArgs, int port, Path dataDir) throws IOException {
+    static ServerProcess start(Path jar, List<String> jvmArgs, List<String> serverArgs, int port, Path dataDir)
+            throws IOException {
         Files.createDirectories(dataDir);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>();
@@ -52,6 +53,7 @@ final class ServerProcess implements AutoCloseable {
                 "127.0.0.1",
                 "--data-dir",
                 dataDir.toString()));
+        cmd.addAll(serverArgs);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         CountDownLatch ready = new CountDownLatch(1);
         long[] readyAt = {0};
