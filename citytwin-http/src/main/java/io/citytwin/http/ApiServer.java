@@ -51,6 +51,7 @@ public final class ApiServer implements AutoCloseable {
         this.app = Javalin.create(c -> {
             c.concurrency.useVirtualThreads = true;
             c.http.maxRequestSize = limits.maxBodyBytes();
+            c.http.defaultContentType = MediaTypes.JSON;
             c.startup.showJavalinBanner = false;
             c.jetty.host = b.host;
             c.jetty.port = b.port;
