@@ -22,7 +22,8 @@ import java.util.Map;
 final class InProcessCity implements AutoCloseable {
     final EntityCodec codec = new EntityCodec();
     final LdContext ctx = ContextResolver.builder().allowRemote(false).build().core();
-    final Twin twin = new Twin(new InMemoryTwinRepository(), new InProcessEventLog(), new FakeClock());
+    private final InProcessEventLog eventLog = new InProcessEventLog();
+    final Twin twin = new Twin(new InMemoryTwinRepository(), eventLog, new FakeClock());
     final int size;
 
     /** Loads {@code n} entities in batches of 1000 (batchUpsert, as the preload over HTTP does). */
@@ -51,6 +52,6 @@ final class InProcessCity implements AutoCloseable {
 
     @Override
     public void close() {
-        twin.close();
+        eventLog.close();
     }
 }

@@ -3,7 +3,6 @@ package io.citytwin.twin;
 import io.citytwin.twin.geo.GeoQuery;
 import io.citytwin.twin.query.Query;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -46,14 +45,5 @@ public record EntityQuery(
     /** Whether anything restricts the result (NGSI-LD refuses a query with no restriction at all). */
     public boolean isRestricted() {
         return !ids.isEmpty() || idPattern != null || types != null || !attrs.isEmpty() || q != null || geo != null;
-    }
-
-    public Optional<Query> filter() {
-        return Optional.ofNullable(q);
-    }
-
-    /** A query for all entities of one (expanded) type. */
-    public static EntityQuery ofType(String type, int limit) {
-        return new EntityQuery(List.of(), null, new TypeSelector.Name(type), Set.of(), null, null, 0, limit, false);
     }
 }

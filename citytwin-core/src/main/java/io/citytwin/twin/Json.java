@@ -86,9 +86,4 @@ public final class Json {
         throw TwinException.badData(
                 "json.unsupported", "Not a JSON value: " + value.getClass().getSimpleName());
     }
-
-    /** Whether {@code value} is a JSON number of the model. */
-    public static boolean isNumber(Object value) {
-        return value instanceof Long || value instanceof Double;
-    }
 }

@@ -34,7 +34,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Reads are lock-free against the concurrent indexes of {@link TenantTwin}. All methods are thread-safe. Names
  * (types, attributes) are expanded IRIs throughout.
  */
-public final class Twin implements AutoCloseable {
+public final class Twin {
     private static final int STRIPES = 4096;
 
     private final TwinRepository repository;
@@ -375,11 +375,6 @@ public final class Twin implements AutoCloseable {
             }));
         }
         return batch(tenant, ops);
-    }
-
-    @Override
-    public void close() {
-        // The repository and the event log are owned by whoever built them.
     }
 
     // ---------------------------------------------------------------- the write engine

@@ -18,7 +18,6 @@ import io.citytwin.twin.UpdateReport;
 import io.citytwin.twin.geo.GeoQuery;
 import io.citytwin.twin.query.Query;
 import io.citytwin.twin.query.QueryParser;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -544,9 +543,5 @@ final class EntityHandlers {
             throw TwinException.badData("entity.id-invalid", "Entity id in the URL is not a valid URI: '" + raw + "'");
         }
         return EntityId.of(raw);
-    }
-
-    static String encode(String id) {
-        return URLEncoder.encode(id, StandardCharsets.UTF_8);
     }
 }
