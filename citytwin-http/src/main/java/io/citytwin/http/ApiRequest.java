@@ -57,13 +57,7 @@ final class ApiRequest {
                     "Content-Type must be application/json or application/ld+json"
                             + (isPatch ? " (or application/merge-patch+json)" : "") + ", got '" + type + "'");
         }
-        byte[] bytes = ctx.bodyAsBytes();
-        if (bytes.length > maxBodyBytes) {
-            throw new TwinException(
-                    io.citytwin.twin.ErrorType.PAYLOAD_TOO_LARGE,
-                    "http.body-too-large",
-                    "Request body of " + bytes.length + " bytes exceeds the limit of " + maxBodyBytes + " bytes");
-        }
+        byte[] bytes = bytes();
         if (bytes.length == 0) {
             throw TwinException.invalid("http.body-missing", "A JSON request body is required");
         }
@@ -95,6 +89,18 @@ final class ApiRequest {
         body = parsed;
         bodyParsed = true;
         return parsed;
+    }
+
+    /** The raw request body, refused with 413 beyond the body limit (whatever its media type). */
+    byte[] bytes() {
+        byte[] bytes = ctx.bodyAsBytes();
+        if (bytes.length > maxBodyBytes) {
+            throw new TwinException(
+                    io.citytwin.twin.ErrorType.PAYLOAD_TOO_LARGE,
+                    "http.body-too-large",
+                    "Request body of " + bytes.length + " bytes exceeds the limit of " + maxBodyBytes + " bytes");
+        }
+        return bytes;
     }
 
     /** The body, which must be a JSON object. */

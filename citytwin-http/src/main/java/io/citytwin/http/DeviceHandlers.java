@@ -143,13 +143,7 @@ final class DeviceHandlers {
      */
     void telemetry(ApiRequest r) {
         Device device = authenticate(r);
-        byte[] body = r.ctx.bodyAsBytes();
-        if (body.length > limits.maxBodyBytes()) {
-            throw new TwinException(
-                    ErrorType.PAYLOAD_TOO_LARGE,
-                    "http.body-too-large",
-                    "Telemetry above " + limits.maxBodyBytes() + " bytes");
-        }
+        byte[] body = r.bytes();
         PayloadDecoder decoder = device.format() == PayloadFormat.JSON ? json : compact;
         DecodeResult decoded = decoder.decode(body, 0, body.length);
         List<Reading> readings =
