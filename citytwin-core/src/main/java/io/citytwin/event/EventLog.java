@@ -1,6 +1,7 @@
 package io.citytwin.event;
 
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * The port of the change event log: an ordered, append-only sequence of {@link ChangeEvent}s with offsets, read by
@@ -24,6 +25,14 @@ public interface EventLog extends AutoCloseable {
      * @param name a name for logs and metrics, e.g. {@code history}
      */
     Subscription subscribe(String name, long fromOffset, Consumer consumer);
+
+    /**
+     * Where consumer {@code name} resumes: the last offset it {@link Subscription#commit committed}, or empty when it
+     * never committed (a new consumer, which usually starts at {@link #endOffset()}). A durable log remembers this
+     * across restarts and keeps every event from the lowest committed offset of its consumers, so a consumer that
+     * commits only what it has durably processed gets every event at least once, even after a crash.
+     */
+    OptionalLong committed(String name);
 
     /** Stops every subscription. */
     @Override
@@ -49,6 +58,13 @@ public interface EventLog extends AutoCloseable {
     interface Subscription extends AutoCloseable {
         /** Offset of the next event this subscription will deliver. */
         long position();
+
+        /**
+         * Declares that every event before {@code offset} has been processed durably by this consumer: after a
+         * restart it resumes there ({@link EventLog#committed}) and the log may release older events. Offsets
+         * lower than an earlier commit are ignored.
+         */
+        void commit(long offset);
 
         @Override
         void close();

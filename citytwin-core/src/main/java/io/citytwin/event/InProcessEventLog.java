@@ -3,6 +3,8 @@ package io.citytwin.event;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -18,6 +20,8 @@ import java.util.function.BiConsumer;
  * retained event. This mirrors Kafka's retention semantics, so consumers written against this port behave the same
  * when the log is Kafka.
  *
+ * <p>Commits are kept in memory only: this log forgets everything on a restart.
+ *
  * <p>Consumer exceptions are reported to the error handler and the batch is skipped; they never stop the log.
  */
 public final class InProcessEventLog implements EventLog {
@@ -27,6 +31,7 @@ public final class InProcessEventLog implements EventLog {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition appended = lock.newCondition();
     private final List<Sub> subs = new CopyOnWriteArrayList<>();
+    private final ConcurrentHashMap<String, Long> commits = new ConcurrentHashMap<>();
     private final BiConsumer<String, Throwable> errorHandler;
     private long end;
     private boolean closed;
@@ -84,6 +89,12 @@ public final class InProcessEventLog implements EventLog {
         subs.add(s);
         s.thread = Thread.ofVirtual().name("eventlog-" + name).start(s::run);
         return s;
+    }
+
+    @Override
+    public OptionalLong committed(String name) {
+        Long c = commits.get(name);
+        return c == null ? OptionalLong.empty() : OptionalLong.of(c);
     }
 
     @Override
@@ -157,6 +168,11 @@ public final class InProcessEventLog implements EventLog {
         @Override
         public long position() {
             return position;
+        }
+
+        @Override
+        public void commit(long offset) {
+            commits.merge(name, offset, Math::max);
         }
 
         @Override
