@@ -5,7 +5,6 @@ import io.citytwin.device.DeviceAuthenticator;
 import io.citytwin.device.PasswordHash;
 import io.citytwin.device.sqlite.SqliteDeviceRegistry;
 import io.citytwin.event.EventLog;
-import io.citytwin.event.InProcessEventLog;
 import io.citytwin.history.HistoryWriter;
 import io.citytwin.history.sqlite.SqliteHistoryStore;
 import io.citytwin.http.ApiServer;
@@ -97,9 +96,8 @@ public final class Node implements AutoCloseable {
                         .withClock(clock)
                         .withSynchronous(
                                 SqliteOptions.Synchronous.valueOf(config.store().synchronous())));
-        InProcessEventLog eventLog =
-                new InProcessEventLog(1 << 17, (name, e) -> LOG.error("Event consumer '{}' failed", name, e));
-        Twin twin = new Twin(repository, eventLog, clock);
+        EventLog eventLog = repository.events();
+        Twin twin = new Twin(repository, clock);
         long loaded = twin.load();
         LOG.info(
                 "Loaded {} entities in {} tenants from {} in {} ms",
@@ -130,11 +128,14 @@ public final class Node implements AutoCloseable {
         Gauge.builder("citytwin.store.log.backlog", repository, r -> r.logBacklog())
                 .description("Committed changes in the store's change log not yet folded into its snapshot")
                 .register(metrics);
+        Gauge.builder("citytwin.store.journal.size", repository, r -> r.journalSize())
+                .description("Changes kept in the store's journal for consumers that have not processed them")
+                .register(metrics);
         SqliteDeviceRegistry devices = SqliteDeviceRegistry.open(dir, clock);
         SqliteHistoryStore history = SqliteHistoryStore.open(dir);
         HistoryWriter historyWriter = new HistoryWriter(
                         eventLog, history, (problem, cause) -> LOG.error("History: {}", problem, cause))
-                .start(eventLog.endOffset());
+                .start();
         DeviceAuthenticator authenticator = new DeviceAuthenticator(
                 devices, new CredentialCache(clock, Duration.ofMinutes(10), 100_000), PasswordHash.DEFAULT_ITERATIONS);
         ApiServer api;
@@ -154,7 +155,6 @@ public final class Node implements AutoCloseable {
             api = builder.build().start();
         } catch (RuntimeException e) {
             closeHistory(historyWriter, history);
-            eventLog.close();
             devices.close();
             repository.close();
             throw e;
@@ -199,8 +199,7 @@ public final class Node implements AutoCloseable {
     public void close() {
         api.close();
         closeHistory(historyWriter, history);
-        eventLog.close();
         devices.close();
-        repository.close();
+        repository.close(); // stops the event log after the last commit
     }
 }

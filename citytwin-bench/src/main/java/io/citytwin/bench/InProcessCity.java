@@ -1,6 +1,5 @@
 package io.citytwin.bench;
 
-import io.citytwin.event.InProcessEventLog;
 import io.citytwin.ngsild.ContextResolver;
 import io.citytwin.ngsild.EntityCodec;
 import io.citytwin.ngsild.LdContext;
@@ -22,8 +21,8 @@ import java.util.Map;
 final class InProcessCity implements AutoCloseable {
     final EntityCodec codec = new EntityCodec();
     final LdContext ctx = ContextResolver.builder().allowRemote(false).build().core();
-    private final InProcessEventLog eventLog = new InProcessEventLog();
-    final Twin twin = new Twin(new InMemoryTwinRepository(), eventLog, new FakeClock());
+    private final InMemoryTwinRepository repository = new InMemoryTwinRepository();
+    final Twin twin = new Twin(repository, new FakeClock());
     final int size;
 
     /** Loads {@code n} entities in batches of 1000 (batchUpsert, as the preload over HTTP does). */
@@ -52,6 +51,6 @@ final class InProcessCity implements AutoCloseable {
 
     @Override
     public void close() {
-        eventLog.close();
+        repository.close();
     }
 }

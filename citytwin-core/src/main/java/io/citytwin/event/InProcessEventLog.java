@@ -9,9 +9,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The embedded event log: a bounded in-memory ring of the most recent events.
+ * The embedded event log: a bounded in-memory ring of the most recent events, optionally backed by a durable {@link
+ * EventJournal}.
  *
  * <p>Design: appends take one short lock, write into the ring and signal waiting readers; each subscription runs
  * its own virtual thread that copies out up to {@code maxBatch} events under the lock and calls its consumer
@@ -20,7 +22,11 @@ import java.util.function.BiConsumer;
  * retained event. This mirrors Kafka's retention semantics, so consumers written against this port behave the same
  * when the log is Kafka.
  *
- * <p>Commits are kept in memory only: this log forgets everything on a restart.
+ * <p>Without a journal, commits are kept in memory only and the log forgets everything on a restart. With a journal
+ * (the twin store's change log), the ring starts at the journal's end offset, a consumer that asks for older events
+ * (resuming from its commit after a restart) or fell out of the ring reads them from the journal until it catches up
+ * with the ring, and commits go to the journal; a consumer is told of an overrun only when even the journal no longer
+ * has its events.
  *
  * <p>Consumer exceptions are reported to the error handler and the batch is skipped; they never stop the log.
  */
@@ -33,6 +39,10 @@ public final class InProcessEventLog implements EventLog {
     private final List<Sub> subs = new CopyOnWriteArrayList<>();
     private final ConcurrentHashMap<String, Long> commits = new ConcurrentHashMap<>();
     private final BiConsumer<String, Throwable> errorHandler;
+    private final @Nullable EventJournal journal;
+    /** The offset of the first event this log held in memory (0, or the journal's end at construction). */
+    private final long start;
+
     private long end;
     private boolean closed;
 
@@ -41,6 +51,18 @@ public final class InProcessEventLog implements EventLog {
      * @param errorHandler told (subscription name, exception) when a consumer throws
      */
     public InProcessEventLog(int capacity, BiConsumer<String, Throwable> errorHandler) {
+        this(capacity, errorHandler, null);
+    }
+
+    /**
+     * @param capacity events retained in memory, rounded up to a power of two
+     * @param errorHandler told (subscription name, exception) when a consumer throws
+     * @param journal where events before the ring are read and commits are kept; null for a memory-only log
+     */
+    public InProcessEventLog(int capacity, BiConsumer<String, Throwable> errorHandler, @Nullable EventJournal journal) {
+        this.journal = journal;
+        this.start = journal == null ? 0 : journal.endOffset();
+        this.end = start;
         int cap = Integer.highestOneBit(Math.max(2, capacity - 1)) << 1;
         this.ring = new ChangeEvent[cap];
         this.mask = cap - 1;
@@ -93,6 +115,9 @@ public final class InProcessEventLog implements EventLog {
 
     @Override
     public OptionalLong committed(String name) {
+        if (journal != null) {
+            return journal.committed(name);
+        }
         Long c = commits.get(name);
         return c == null ? OptionalLong.empty() : OptionalLong.of(c);
     }
@@ -128,6 +153,7 @@ public final class InProcessEventLog implements EventLog {
             List<ChangeEvent> batch = new ArrayList<>(maxBatch);
             while (!stopped) {
                 long first;
+                boolean fromJournal = false;
                 long overrunFrom = -1;
                 long overrunTo = -1;
                 lock.lock();
@@ -138,30 +164,63 @@ public final class InProcessEventLog implements EventLog {
                     if (stopped || closed) {
                         return;
                     }
-                    long oldest = Math.max(0, end - ring.length);
-                    if (position < oldest) {
+                    long oldest = Math.max(start, end - ring.length);
+                    if (position < oldest && journal != null) {
+                        fromJournal = true;
+                    } else if (position < oldest) {
                         overrunFrom = position;
                         overrunTo = oldest;
                         position = oldest;
                     }
                     first = position;
-                    long stop = Math.min(end, position + maxBatch);
-                    for (long o = position; o < stop; o++) {
-                        batch.add(ring[(int) (o & mask)]);
+                    if (!fromJournal) {
+                        long stop = Math.min(end, position + maxBatch);
+                        for (long o = position; o < stop; o++) {
+                            batch.add(ring[(int) (o & mask)]);
+                        }
+                        position = stop;
                     }
-                    position = stop;
                 } finally {
                     lock.unlock();
                 }
                 try {
+                    if (fromJournal) {
+                        // outside the lock: appends never wait for a consumer reading the disk
+                        EventJournal.Batch b = journal.read(first, maxBatch);
+                        if (b.firstOffset() > first) {
+                            overrunFrom = first;
+                            overrunTo = b.firstOffset();
+                        }
+                        long resumed = Math.max(first, b.firstOffset());
+                        batch.addAll(b.events());
+                        position = resumed + batch.size();
+                        if (position == first) {
+                            pause(); // the ring says it is journaled, the journal has nothing yet: don't spin
+                        }
+                        first = resumed;
+                    }
                     if (overrunFrom >= 0) {
                         consumer.overrun(overrunFrom, overrunTo);
                     }
-                    consumer.accept(first, List.copyOf(batch));
+                    if (!batch.isEmpty()) {
+                        consumer.accept(first, List.copyOf(batch));
+                    }
                 } catch (RuntimeException e) {
                     errorHandler.accept(name, e);
+                    if (fromJournal && batch.isEmpty()) {
+                        pause(); // the journal failed to read: retry later instead of spinning on it
+                    }
                 }
                 batch.clear();
+            }
+        }
+
+        private void pause() {
+            try {
+                Thread.sleep(1_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                stopped = true;
             }
         }
 
@@ -172,7 +231,11 @@ public final class InProcessEventLog implements EventLog {
 
         @Override
         public void commit(long offset) {
-            commits.merge(name, offset, Math::max);
+            if (journal != null) {
+                journal.commit(name, offset);
+            } else {
+                commits.merge(name, offset, Math::max);
+            }
         }
 
         @Override

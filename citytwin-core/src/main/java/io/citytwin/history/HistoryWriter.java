@@ -23,11 +23,16 @@ import org.jspecify.annotations.Nullable;
  * (the store's group commit batches further), so the twin's write path never waits for history. The instances of
  * a change are recognised by their {@code modifiedAt}, which the twin stamps with the event's time.
  *
- * <p>Durability (a known gap, to be closed with a durable event log): the in-process event log lives in memory, so
- * changes acknowledged to clients in the last moments before a {@code kill -9} can be missing from the history
- * (never from the twin). A consumer that overran the log's retention is told so and the gap is reported.
+ * <p>Durability: the writer commits a batch's offsets on the log (consumer name {@value #CONSUMER}) only once the
+ * store has made the batch durable, and resumes after a restart from its last commit. Over the twin store's journal
+ * this means every acknowledged change reaches the history even when the node is killed: changes processed but not
+ * yet committed are appended again (at-least-once). Only a consumer that overran the journal's retention loses
+ * events; the gap is reported.
  */
 public final class HistoryWriter implements AutoCloseable {
+    /** The name under which the writer consumes and commits on the event log. */
+    public static final String CONSUMER = "history";
+
     private final EventLog log;
     private final HistoryStore store;
     private final BiConsumer<String, @Nullable Throwable> problems;
@@ -45,27 +50,42 @@ public final class HistoryWriter implements AutoCloseable {
         this.problems = Objects.requireNonNull(problems);
     }
 
+    /**
+     * Starts consuming where the writer committed last on the log, or at the log's end when it never did (a new
+     * node, or history just switched on).
+     */
+    public HistoryWriter start() {
+        return start(log.committed(CONSUMER).orElse(log.endOffset()));
+    }
+
     /** Starts consuming at {@code fromOffset} of the log (its end offset for "changes from now on"). */
     public synchronized HistoryWriter start(long fromOffset) {
         if (subscription != null) {
             throw new IllegalStateException("already started");
         }
         processed = fromOffset;
-        subscription = log.subscribe("history", fromOffset, new EventLog.Consumer() {
+        EventLog.Subscription[] self = new EventLog.Subscription[1];
+        subscription = self[0] = log.subscribe(CONSUMER, fromOffset, new EventLog.Consumer() {
             @Override
             public void accept(long firstOffset, List<ChangeEvent> events) {
                 List<AttributeRecord> records = new ArrayList<>();
                 for (ChangeEvent e : events) {
                     records.addAll(records(e));
                 }
+                long next = firstOffset + events.size();
                 if (!records.isEmpty()) {
                     last = store.append(records).whenComplete((ok, error) -> {
                         if (error != null) {
+                            // not committed: a restart appends this batch again
                             problems.accept("history append of " + records.size() + " records failed", error);
+                        } else {
+                            commit(self[0], next);
                         }
                     });
+                } else {
+                    last = last.thenRun(() -> commit(self[0], next)); // after the appends before it
                 }
-                processed = firstOffset + events.size();
+                processed = next;
             }
 
             @Override
@@ -76,6 +96,12 @@ public final class HistoryWriter implements AutoCloseable {
             }
         });
         return this;
+    }
+
+    private static void commit(EventLog.@Nullable Subscription s, long offset) {
+        if (s != null) {
+            s.commit(offset);
+        }
     }
 
     /** The history records of one change: the instances of the changed attributes stamped at the event's time. */

@@ -2,7 +2,6 @@ package io.citytwin.twin;
 
 import io.citytwin.event.ChangeEvent;
 import io.citytwin.event.ChangeKind;
-import io.citytwin.event.EventLog;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -25,9 +24,11 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Write path (every operation below): under the lock of the entity (a striped lock, so writers of different
  * entities never wait for each other), the new state is computed from the current one, handed to the {@link
- * TwinRepository} and waited for until it is durable; only then is it applied in memory and published on the {@link
- * EventLog}. So a change is visible to queries and consumers exactly when it can no longer be lost, the events of one
- * entity are published in the order of its changes, and a failed write leaves nothing behind. Concurrent writers are
+ * TwinRepository} with the {@link ChangeEvent} that describes it and waited for until it is durable; the repository
+ * journals the event in the same commit and publishes it on its event log, and only then is the change applied in
+ * memory. So a change is visible to queries and consumers only once it can no longer be lost, the events of one
+ * entity are published in the order of its changes, every consumer can resume after a crash from the journal, and a
+ * failed write leaves nothing behind. Concurrent writers are
  * batched by the repository's group commit, so throughput grows with concurrency instead of being bound by one
  * commit's latency.
  *
@@ -38,24 +39,27 @@ public final class Twin {
     private static final int STRIPES = 4096;
 
     private final TwinRepository repository;
-    private final EventLog eventLog;
     private final InstantSource clock;
     private final ConcurrentHashMap<TenantId, TenantTwin> tenants = new ConcurrentHashMap<>();
     private final ReentrantLock[] locks = new ReentrantLock[STRIPES];
 
     /**
-     * @param repository where changes are made durable
-     * @param eventLog where every change is published once durable
+     * @param repository where changes are made durable and journaled (its {@link TwinRepository#events() event
+     *     log} carries every change once durable)
      * @param clock the source of createdAt/modifiedAt and event times
      */
-    public Twin(TwinRepository repository, EventLog eventLog, InstantSource clock) {
+    public Twin(TwinRepository repository, InstantSource clock) {
         this.repository = Objects.requireNonNull(repository);
-        this.eventLog = Objects.requireNonNull(eventLog);
         this.clock = Objects.requireNonNull(clock);
         for (int i = 0; i < STRIPES; i++) {
             locks[i] = new ReentrantLock();
         }
         tenants.put(TenantId.DEFAULT, new TenantTwin(TenantId.DEFAULT));
+    }
+
+    /** The log on which every durable change of this twin is published (its repository's). */
+    public io.citytwin.event.EventLog events() {
+        return repository.events();
     }
 
     /**
@@ -400,11 +404,9 @@ public final class Twin {
             }
             Instant now = clock.instant();
             Entity stamped = next == null ? null : stamp(current, next, now);
-            awaitDurable(repository.write(
-                    List.of(stamped == null ? new Mutation.Remove(tenant, id) : new Mutation.Put(tenant, stamped))));
+            awaitDurable(repository.write(List.of(Mutation.of(event(tenant, id, kind, current, stamped, now)))));
             tt = tenants.computeIfAbsent(tenant, TenantTwin::new);
             tt.apply(id.value(), current, stamped);
-            eventLog.append(List.of(event(tenant, id, kind, current, stamped, now)));
             return stamped == null ? Objects.requireNonNull(current) : stamped;
         } finally {
             lock.unlock();
@@ -469,8 +471,9 @@ public final class Twin {
                 if (before == null && next == null) {
                     continue; // created and deleted within the batch
                 }
-                mutations.add(next == null ? new Mutation.Remove(tenant, k.getKey()) : new Mutation.Put(tenant, next));
-                events.add(event(tenant, k.getKey(), k.getValue(), before, next, now));
+                ChangeEvent ev = event(tenant, k.getKey(), k.getValue(), before, next, now);
+                mutations.add(Mutation.of(ev));
+                events.add(ev);
             }
             try {
                 awaitDurable(repository.write(mutations));
@@ -485,7 +488,6 @@ public final class Twin {
             for (ChangeEvent ev : events) {
                 tt.apply(ev.entityId().value(), ev.previous(), ev.current());
             }
-            eventLog.append(events);
             created.removeIf(id -> existedBefore.contains(id) || working.get(id).isEmpty());
             return new BatchResult(success, created, errors);
         } finally {

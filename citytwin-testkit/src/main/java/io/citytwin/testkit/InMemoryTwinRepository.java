@@ -1,5 +1,8 @@
 package io.citytwin.testkit;
 
+import io.citytwin.event.ChangeEvent;
+import io.citytwin.event.EventLog;
+import io.citytwin.event.InProcessEventLog;
 import io.citytwin.twin.Entity;
 import io.citytwin.twin.EntityId;
 import io.citytwin.twin.ErrorType;
@@ -7,6 +10,7 @@ import io.citytwin.twin.Mutation;
 import io.citytwin.twin.TenantId;
 import io.citytwin.twin.TwinException;
 import io.citytwin.twin.TwinRepository;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,12 +26,34 @@ import java.util.function.BiConsumer;
  * already complete when {@link #write} returns. It honours the whole port contract except surviving a restart of
  * the process, so it stands in for a real store in tests of the twin and the API.
  *
- * <p>Thread-safe: writes are serialized on one lock, so they apply in the order of the {@code write} calls.
+ * <p>Its event log is an {@link InProcessEventLog} without a journal: events are published in write order, commits
+ * are remembered in memory only.
+ *
+ * <p>Thread-safe: writes are serialized on one lock, so they apply (and are published) in the order of the {@code
+ * write} calls.
  */
 public final class InMemoryTwinRepository implements TwinRepository {
     private final Object lock = new Object();
+    private final InstantSource clock;
+    private final InProcessEventLog events;
     private final TreeMap<TenantId, LinkedHashMap<EntityId, Entity>> tenants = new TreeMap<>();
     private boolean closed;
+
+    /** A repository whose event log retains 131,072 events; events of mutations without one are stamped now. */
+    public InMemoryTwinRepository() {
+        this(InstantSource.system());
+    }
+
+    /** @param clock stamps the events of mutations written without one */
+    public InMemoryTwinRepository(InstantSource clock) {
+        this.clock = clock;
+        this.events = new InProcessEventLog();
+    }
+
+    @Override
+    public EventLog events() {
+        return events;
+    }
 
     /**
      * {@inheritDoc}
@@ -40,7 +66,9 @@ public final class InMemoryTwinRepository implements TwinRepository {
             if (closed) {
                 return CompletableFuture.failedFuture(closedException());
             }
+            List<ChangeEvent> published = new ArrayList<>(mutations.size());
             for (Mutation m : mutations) {
+                published.add(m.eventOr(clock.instant()));
                 switch (m) {
                     case Mutation.Put put ->
                         tenants.computeIfAbsent(put.tenant(), t -> new LinkedHashMap<>())
@@ -53,6 +81,7 @@ public final class InMemoryTwinRepository implements TwinRepository {
                     }
                 }
             }
+            events.append(published);
             return CompletableFuture.completedFuture(null);
         }
     }
@@ -80,12 +109,13 @@ public final class InMemoryTwinRepository implements TwinRepository {
         }
     }
 
-    /** Marks the repository closed; the data is kept but later writes fail. Idempotent. */
+    /** Marks the repository closed and stops its event log; the data is kept but later writes fail. Idempotent. */
     @Override
     public void close() {
         synchronized (lock) {
             closed = true;
         }
+        events.close();
     }
 
     private static TwinException closedException() {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.citytwin.event.ChangeEvent;
 import io.citytwin.event.ChangeKind;
+import io.citytwin.event.EventLog;
 import io.citytwin.event.InProcessEventLog;
 import io.citytwin.testkit.FakeClock;
 import io.citytwin.testkit.InMemoryTwinRepository;
@@ -35,18 +36,15 @@ class TwinTest {
     final FakeClock clock = new FakeClock(Instant.parse("2026-11-21T10:00:00Z"));
     final InMemoryTwinRepository repo = new InMemoryTwinRepository();
     final List<ChangeEvent> events = new CopyOnWriteArrayList<>();
-    final InProcessEventLog log = new InProcessEventLog(1 << 10, (n, e) -> {
-        throw new AssertionError(e);
-    });
-    final Twin twin = new Twin(repo, log, clock);
+    final Twin twin = new Twin(repo, clock);
 
     {
-        log.subscribe("test", 0, (first, batch) -> events.addAll(batch));
+        repo.events().subscribe("test", 0, (first, batch) -> events.addAll(batch));
     }
 
     @AfterEach
     void close() {
-        log.close();
+        repo.close();
     }
 
     static Entity lamp(String id, String status, long level, double lon, double lat) {
@@ -126,7 +124,7 @@ class TwinTest {
     @Test
     void storeFailure_leavesStateUnchanged_andReportsInternalError() {
         TwinRepository failing = new FailingRepository();
-        Twin t = new Twin(failing, log, clock);
+        Twin t = new Twin(failing, clock);
         assertThatThrownBy(() -> t.create(TENANT, lamp("urn:x:sf", "ok", 1, 1, 1)))
                 .isInstanceOfSatisfying(
                         TwinException.class, e -> assertThat(e.type()).isEqualTo(ErrorType.INTERNAL_ERROR));
@@ -315,7 +313,7 @@ class TwinTest {
     @Test
     void load_restoresStateAndIndexes_fromTheRepository() {
         twin.create(new TenantId("city"), lamp("urn:x:l1", "failed", 1, 1, 1));
-        Twin restarted = new Twin(repo, log, clock);
+        Twin restarted = new Twin(repo, clock);
         assertThat(restarted.load()).isEqualTo(1);
         assertThat(restarted.tenants()).contains(new TenantId("city"));
         assertThat(restarted
@@ -326,10 +324,17 @@ class TwinTest {
 
     /** A repository whose every write fails, as a full disk would. */
     static final class FailingRepository implements TwinRepository {
+        private final EventLog events = new InProcessEventLog();
+
         @Override
         public CompletableFuture<Void> write(List<Mutation> mutations) {
             return CompletableFuture.failedFuture(
                     new TwinException(ErrorType.INTERNAL_ERROR, "store.write-failed", "disk full"));
+        }
+
+        @Override
+        public EventLog events() {
+            return events;
         }
 
         @Override
@@ -341,6 +346,8 @@ class TwinTest {
         }
 
         @Override
-        public void close() {}
+        public void close() {
+            events.close();
+        }
     }
 }

@@ -16,7 +16,14 @@ final class Schema {
                             + " PRIMARY KEY (tenant, id)) WITHOUT ROWID"),
             // 2: the change log that commits append to (doc NULL = removed); folded into entities in the background
             List.of(
-                    "CREATE TABLE changelog (seq INTEGER PRIMARY KEY, tenant TEXT NOT NULL, id TEXT NOT NULL, doc BLOB)"));
+                    "CREATE TABLE changelog (seq INTEGER PRIMARY KEY, tenant TEXT NOT NULL, id TEXT NOT NULL, doc BLOB)"),
+            // 3: the change log becomes the event journal: one row per change with its event, explicit sequence
+            // numbers (offsets of the event log), the fold and truncation marks, and the consumers' commits
+            List.of(
+                    "ALTER TABLE changelog ADD COLUMN event BLOB",
+                    "CREATE TABLE journal (key TEXT NOT NULL PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID",
+                    "CREATE TABLE consumers (name TEXT NOT NULL PRIMARY KEY, position INTEGER NOT NULL,"
+                            + " committed_at INTEGER NOT NULL) WITHOUT ROWID"));
 
     static final int CURRENT = MIGRATIONS.size();
 

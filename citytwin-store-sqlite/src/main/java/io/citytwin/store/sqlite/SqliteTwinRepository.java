@@ -1,5 +1,9 @@
 package io.citytwin.store.sqlite;
 
+import io.citytwin.event.ChangeEvent;
+import io.citytwin.event.EventJournal;
+import io.citytwin.event.EventLog;
+import io.citytwin.event.InProcessEventLog;
 import io.citytwin.sqlite.Sqlite;
 import io.citytwin.sqlite.WalCheckpointer;
 import io.citytwin.twin.Entity;
@@ -22,6 +26,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -49,11 +56,11 @@ import org.slf4j.LoggerFactory;
  *   2. One writer thread owns the write connection. It blocks for the first Request, then drains whatever else is
  *      pending, up to maxBatchMutations (a larger single Request still goes alone), so batches grow with load:
  *      one write when idle, thousands under load, and the cost of a commit is shared by all of them.
- *   3. Within the batch only the last mutation per (tenant, id) is executed: the batch commits atomically, so the
- *      earlier ones could never be observed.
- *   4. In ONE transaction it inserts tenants not yet known, then APPENDS one row per change to the changelog table
- *      (see LOG FOLDING), and commits. A Request is never split across transactions, so each write() is atomic
- *      with respect to a crash.
+ *   3. In ONE transaction it inserts tenants not yet known, then APPENDS one row per change to the changelog table
+ *      (see LOG FOLDING and THE JOURNAL) with the next sequence number, and the consumers' commits that changed,
+ *      and commits. A Request is never split across transactions, so each write() is atomic with respect to a crash.
+ *   4. After the commit it appends the batch's events to the event log, in sequence order, so that offsets on the
+ *      log are the sequence numbers of the journal.
  *   5. Only after the commit returned does it complete the futures, in queue order. With WAL and
  *      synchronous=NORMAL a returned commit is in the WAL file, i.e. in the OS page cache: it survives a kill of
  *      the process (not a power loss; that needs synchronous=FULL, see SqliteOptions.Synchronous).
@@ -74,7 +81,7 @@ import org.slf4j.LoggerFactory;
  * bound by write bandwidth, not CPU (measured: 16k updates/s with the server at 1.2 of 2 cores). Commits therefore
  * append to `changelog` (rowid order: consecutive rows share pages, ~600 bytes per change), and the writer folds the
  * oldest log rows into `entities` in chunks of FOLD_CHUNK rows: the last row per (tenant, id) is upserted or
- * deleted, then the folded prefix is deleted from the log, in one transaction. Folding a prefix in seq order
+ * deleted and the fold mark advanced, in one transaction (rows are deleted later, see THE JOURNAL). Folding a prefix in seq order
  * preserves the state (snapshot + remaining suffix), so it can stop anywhere and a crash mid-fold loses nothing.
  * A chunk of many changes dirties each leaf page once, and repeated updates of one entity collapse into one write.
  * The writer folds a chunk after a commit once the backlog exceeds FOLD_THRESHOLD rows, and whenever it is idle;
@@ -82,6 +89,18 @@ import org.slf4j.LoggerFactory;
  *
  * This is the classic log-structured trade (O'Neil et al., "The Log-Structured Merge-Tree", Acta Informatica 1996):
  * sequential writes on the commit path, batched random writes in the background.
+ *
+ * THE JOURNAL
+ *
+ * The change log is also the journal of the event log (io.citytwin.event.EventJournal): each row carries the event of
+ * its change (kind, time, changed attributes; the entity after the change is the row's document), and the row's seq
+ * is the event's offset. Folding and releasing are separate: fold marks how far rows were applied to `entities`
+ * (`journal.folded`), and rows are deleted only up to the lowest offset that every consumer committed
+ * (`consumers` table; a consumer commits once its own output is durable), and never beyond the fold mark. A consumer
+ * that restarts after a crash resumes at its commit and reads the rows it had not processed (at-least-once). To bound
+ * the disk, at most journalRetention rows are kept however far a consumer lags; one that falls further behind is told
+ * it overran. Sequence numbers are assigned here, not by SQLite (which reuses rowids once the table is empty), and
+ * survive restarts through `journal.truncated`: offsets are never reused.
  *
  * CHECKPOINTS: the write connection never checkpoints automatically; see io.citytwin.sqlite.WalCheckpointer.
  *
@@ -120,14 +139,19 @@ public final class SqliteTwinRepository implements TwinRepository {
     /** Log rows folded per transaction. */
     static final int FOLD_CHUNK = 20_000;
 
-    private static final String APPEND = "INSERT INTO changelog (tenant, id, doc) VALUES (?, ?, ?)";
+    private static final String APPEND = "INSERT INTO changelog (seq, tenant, id, doc, event) VALUES (?, ?, ?, ?, ?)";
+    private static final String SET_MARK =
+            "INSERT INTO journal (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value";
+    private static final String SET_CONSUMER = "INSERT INTO consumers (name, position, committed_at) VALUES (?, ?, ?)"
+            + " ON CONFLICT (name) DO UPDATE SET position = excluded.position, committed_at = excluded.committed_at";
     private static final String UPSERT = "INSERT INTO entities (tenant, id, doc) VALUES (?, ?, ?)"
             + " ON CONFLICT (tenant, id) DO UPDATE SET doc = excluded.doc";
     private static final String DELETE = "DELETE FROM entities WHERE tenant = ? AND id = ?";
     private static final String INSERT_TENANT =
             "INSERT INTO tenants (name, created_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING";
 
-    private static final Request POISON = new Request(List.of(), List.of(), new CompletableFuture<>(), false);
+    private static final Request POISON =
+            new Request(List.of(), List.of(), List.of(), List.of(), new CompletableFuture<>(), false);
     private static final int LOAD_CHUNK = 1_024;
 
     private final Path file;
@@ -138,6 +162,21 @@ public final class SqliteTwinRepository implements TwinRepository {
     private final PreparedStatement upsert;
     private final PreparedStatement delete;
     private final PreparedStatement insertTenant;
+    private final PreparedStatement setMark;
+    private final PreparedStatement setConsumer;
+    private final InProcessEventLog log;
+    private final Journal journal = new Journal();
+    /** Consumers' commits as told; persisted by the writer in its next transaction. */
+    private final ConcurrentHashMap<String, Long> consumerCommits = new ConcurrentHashMap<>();
+    /** Consumers' commits as stored; writer thread only. */
+    private final HashMap<String, Long> storedCommits = new HashMap<>();
+    /** The sequence number of the next change; writer thread only (and the constructor). */
+    private long nextSeq;
+    /** Every row up to this seq is folded into entities. */
+    private volatile long foldedTo;
+    /** Every row up to this seq is deleted from the journal. */
+    private volatile long truncatedTo;
+
     private final Set<TenantId> tenants = ConcurrentHashMap.newKeySet();
     private final LinkedBlockingQueue<Request> queue = new LinkedBlockingQueue<>();
     private final Object enqueueLock = new Object();
@@ -148,7 +187,7 @@ public final class SqliteTwinRepository implements TwinRepository {
     private final AtomicLong commits = new AtomicLong();
     private final AtomicLong mutationsWritten = new AtomicLong();
     private volatile int lastBatchSize;
-    /** Rows in the change log not yet folded into entities; written by the writer thread only. */
+    /** Rows in the change log not yet folded into entities; written by the writer thread only (and open/close). */
     private final AtomicLong logBacklog = new AtomicLong();
 
     private boolean closed; // guarded by enqueueLock
@@ -156,11 +195,16 @@ public final class SqliteTwinRepository implements TwinRepository {
     private boolean readClosed; // guarded by readConnection
 
     /**
-     * Mutations of one write call and the encoded document of each Put (null for a Remove); or, with {@code fold},
-     * a request to fold the whole change log into the entities table.
+     * Mutations of one write call, the encoded document of each Put (null for a Remove), each mutation's event and
+     * its encoded form; or, with {@code fold}, a request to fold the whole change log into the entities table.
      */
     private record Request(
-            List<Mutation> mutations, List<byte @Nullable []> docs, CompletableFuture<Void> future, boolean fold) {}
+            List<Mutation> mutations,
+            List<byte @Nullable []> docs,
+            List<ChangeEvent> events,
+            List<byte[]> eventDocs,
+            CompletableFuture<Void> future,
+            boolean fold) {}
 
     /** Rows of one load chunk: tenant names, ids and documents, {@code size} of each used. */
     private record Chunk(String[] tenants, String[] ids, byte[][] docs, int size) {}
@@ -180,13 +224,41 @@ public final class SqliteTwinRepository implements TwinRepository {
         this.upsert = writeConnection.prepareStatement(UPSERT);
         this.delete = writeConnection.prepareStatement(DELETE);
         this.insertTenant = writeConnection.prepareStatement(INSERT_TENANT);
+        this.setMark = writeConnection.prepareStatement(SET_MARK);
+        this.setConsumer = writeConnection.prepareStatement(SET_CONSUMER);
         try (Statement s = read.createStatement();
                 ResultSet rs = s.executeQuery("SELECT name FROM tenants")) {
             while (rs.next()) {
                 tenants.add(new TenantId(rs.getString(1)));
             }
         }
+        long maxSeq = 0;
+        try (Statement s = read.createStatement()) {
+            try (ResultSet rs = s.executeQuery("SELECT key, value FROM journal")) {
+                while (rs.next()) {
+                    switch (rs.getString(1)) {
+                        case "folded" -> foldedTo = rs.getLong(2);
+                        case "truncated" -> truncatedTo = rs.getLong(2);
+                        default -> LOG.warn("Unknown journal mark '{}' in {}", rs.getString(1), file);
+                    }
+                }
+            }
+            try (ResultSet rs = s.executeQuery("SELECT name, position FROM consumers")) {
+                while (rs.next()) {
+                    consumerCommits.put(rs.getString(1), rs.getLong(2));
+                    storedCommits.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+            try (ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(seq), 0) FROM changelog")) {
+                maxSeq = rs.next() ? rs.getLong(1) : 0;
+            }
+        }
         read.commit();
+        // rows of a store written before the journal existed carry rowids from 1 and no fold mark: fold them all
+        this.nextSeq = Math.max(maxSeq, Math.max(foldedTo, truncatedTo)) + 1;
+        logBacklog.set(Math.max(0, nextSeq - 1 - foldedTo));
+        this.log =
+                new InProcessEventLog(1 << 17, (name, e) -> LOG.error("Event consumer '{}' failed", name, e), journal);
         foldAll(); // a crash may have left log rows: fold them so that load() scans the entities table alone
         this.checkpointer = WalCheckpointer.start(
                 file, writeConnection, connect(file, options), "citytwin-sqlite-checkpoint"); // see CHECKPOINTS
@@ -233,13 +305,22 @@ public final class SqliteTwinRepository implements TwinRepository {
     public CompletableFuture<Void> write(List<Mutation> mutations) {
         List<Mutation> copy = List.copyOf(mutations);
         List<byte @Nullable []> docs;
+        List<ChangeEvent> events = new ArrayList<>(copy.size());
+        List<byte[]> eventDocs = new ArrayList<>(copy.size());
         try {
             docs = encode(copy);
+            EventCodec eventCodec = new EventCodec();
+            java.time.Instant now = options.clock().instant();
+            for (Mutation m : copy) {
+                ChangeEvent e = m.eventOr(now);
+                events.add(e);
+                eventDocs.add(eventCodec.encode(e));
+            }
         } catch (RuntimeException e) {
             LOG.error("Cannot encode an entity for the twin store", e);
             return CompletableFuture.failedFuture(writeFailed(e));
         }
-        Request r = new Request(copy, docs, new CompletableFuture<>(), false);
+        Request r = new Request(copy, docs, events, eventDocs, new CompletableFuture<>(), false);
         synchronized (enqueueLock) {
             if (closed) {
                 return CompletableFuture.failedFuture(
@@ -262,7 +343,7 @@ public final class SqliteTwinRepository implements TwinRepository {
      */
     @Override
     public void load(BiConsumer<TenantId, Entity> sink) {
-        Request fold = new Request(List.of(), List.of(), new CompletableFuture<>(), true);
+        Request fold = new Request(List.of(), List.of(), List.of(), List.of(), new CompletableFuture<>(), true);
         synchronized (enqueueLock) {
             if (!closed) {
                 queue.add(fold);
@@ -436,6 +517,8 @@ public final class SqliteTwinRepository implements TwinRepository {
             }
         }
         checkpointer.close();
+        log.close();
+        journal.close();
         try {
             foldAll(); // a clean shutdown leaves the entities table complete, for a fast next start
         } catch (TwinException e) {
@@ -471,8 +554,14 @@ public final class SqliteTwinRepository implements TwinRepository {
                 continue;
             }
             if (first == null) {
-                if (logBacklog.get() > 0) {
-                    foldChunk(); // idle: catch up with the log
+                try {
+                    if (logBacklog.get() > 0) {
+                        foldChunk(); // idle: catch up with the log
+                    } else {
+                        maintainJournal(); // idle: store consumers' commits, release what they all processed
+                    }
+                } catch (TwinException e) {
+                    // logged where it failed; the next idle round retries
                 }
                 continue;
             }
@@ -514,11 +603,12 @@ public final class SqliteTwinRepository implements TwinRepository {
         while (foldChunk() > 0) {
             // next chunk
         }
+        maintainJournal();
     }
 
     /**
-     * Folds up to {@link #FOLD_CHUNK} of the oldest log rows into the entities table in one transaction (see LOG
-     * FOLDING).
+     * Folds up to {@link #FOLD_CHUNK} of the oldest unfolded log rows into the entities table in one transaction, then
+     * releases the rows every consumer has processed (see LOG FOLDING and THE JOURNAL).
      *
      * @return the number of log rows folded
      */
@@ -528,7 +618,8 @@ public final class SqliteTwinRepository implements TwinRepository {
         int rows = 0;
         try {
             try (PreparedStatement q = writeConnection.prepareStatement(
-                    "SELECT seq, tenant, id, doc FROM changelog ORDER BY seq LIMIT " + FOLD_CHUNK)) {
+                    "SELECT seq, tenant, id, doc FROM changelog WHERE seq > ? ORDER BY seq LIMIT " + FOLD_CHUNK)) {
+                q.setLong(1, foldedTo);
                 try (ResultSet rs = q.executeQuery()) {
                     while (rs.next()) {
                         maxSeq = rs.getLong(1);
@@ -542,7 +633,7 @@ public final class SqliteTwinRepository implements TwinRepository {
                 logBacklog.set(0);
                 return 0;
             }
-            for (java.util.Map.Entry<Key, byte @Nullable []> e : last.entrySet()) {
+            for (Map.Entry<Key, byte @Nullable []> e : last.entrySet()) {
                 if (e.getValue() != null) {
                     upsert.setString(1, e.getKey().tenant);
                     upsert.setString(2, e.getKey().id);
@@ -554,52 +645,108 @@ public final class SqliteTwinRepository implements TwinRepository {
                     delete.executeUpdate();
                 }
             }
-            try (PreparedStatement d = writeConnection.prepareStatement("DELETE FROM changelog WHERE seq <= ?")) {
-                d.setLong(1, maxSeq);
-                d.executeUpdate();
-            }
+            setMark("folded", maxSeq);
+            long truncated = truncate(maxSeq);
+            storeCommits();
             writeConnection.commit();
-            long folded = rows;
-            logBacklog.updateAndGet(n -> Math.max(0, n - folded));
+            foldedTo = maxSeq;
+            truncatedTo = truncated;
+            logBacklog.set(Math.max(0, nextSeq - 1 - maxSeq));
             return rows;
         } catch (SQLException e) {
-            try {
-                writeConnection.rollback();
-            } catch (SQLException re) {
-                e.addSuppressed(re);
-            }
+            rollback(e);
+            storedCommits.clear(); // unknown what the rollback undid: store them all again
             LOG.error("Cannot fold the change log of {} into its entities", file, e);
             throw writeFailed(e);
         }
     }
 
+    /** Stores changed consumer commits and releases journal rows everyone processed, in one transaction. */
+    private void maintainJournal() {
+        long truncated = truncatedTo;
+        boolean commitsChanged = !consumerCommits.equals(storedCommits);
+        long target = releasable(foldedTo);
+        if (!commitsChanged && target <= truncated) {
+            return;
+        }
+        try {
+            long t = truncate(foldedTo);
+            storeCommits();
+            writeConnection.commit();
+            truncatedTo = t;
+        } catch (SQLException e) {
+            rollback(e);
+            storedCommits.clear();
+            LOG.error("Cannot maintain the change journal of {}", file, e);
+            throw writeFailed(e);
+        }
+    }
+
+    /** The highest seq that may be deleted: processed by every consumer (or beyond the retention), and folded. */
+    private long releasable(long folded) {
+        long lowestCommit = Long.MAX_VALUE;
+        for (long c : consumerCommits.values()) {
+            lowestCommit = Math.min(lowestCommit, c);
+        }
+        long upTo = lowestCommit == Long.MAX_VALUE ? folded : Math.min(folded, lowestCommit - 1);
+        long beyondRetention = nextSeq - 1 - options.journalRetention();
+        return Math.min(folded, Math.max(upTo, beyondRetention));
+    }
+
+    /** Deletes the releasable rows (inside the caller's transaction) and returns the new truncation mark. */
+    private long truncate(long folded) throws SQLException {
+        long upTo = releasable(folded);
+        if (upTo <= truncatedTo) {
+            return truncatedTo;
+        }
+        try (PreparedStatement d = writeConnection.prepareStatement("DELETE FROM changelog WHERE seq <= ?")) {
+            d.setLong(1, upTo);
+            d.executeUpdate();
+        }
+        setMark("truncated", upTo);
+        return upTo;
+    }
+
+    private void setMark(String key, long value) throws SQLException {
+        setMark.setString(1, key);
+        setMark.setLong(2, value);
+        setMark.executeUpdate();
+    }
+
+    /** Writes the consumer commits that changed since stored (inside the caller's transaction). */
+    private void storeCommits() throws SQLException {
+        long now = options.clock().millis();
+        for (Map.Entry<String, Long> c : consumerCommits.entrySet()) {
+            if (!c.getValue().equals(storedCommits.get(c.getKey()))) {
+                setConsumer.setString(1, c.getKey());
+                setConsumer.setLong(2, c.getValue());
+                setConsumer.setLong(3, now);
+                setConsumer.executeUpdate();
+                storedCommits.put(c.getKey(), c.getValue());
+            }
+        }
+    }
+
+    private void rollback(Exception e) {
+        try {
+            writeConnection.rollback();
+        } catch (SQLException re) {
+            e.addSuppressed(re);
+        }
+    }
+
     private void commit(List<Request> batch) {
-        // only the last mutation per key is executed (see GROUP COMMIT, step 3)
-        HashMap<Key, byte @Nullable []> last = new HashMap<>();
-        ArrayList<Key> order = new ArrayList<>();
         HashSet<TenantId> newTenants = new HashSet<>();
         int mutations = 0;
         for (Request r : batch) {
             mutations += r.mutations.size();
-            for (int i = 0; i < r.docs.size(); i++) {
-                Mutation m = r.mutations.get(i);
-                Key key =
-                        switch (m) {
-                            case Mutation.Put p ->
-                                new Key(p.tenant().value(), p.entity().id().value());
-                            case Mutation.Remove rm ->
-                                new Key(rm.tenant().value(), rm.id().value());
-                        };
+            for (Mutation m : r.mutations) {
                 if (m instanceof Mutation.Put && !tenants.contains(m.tenant())) {
                     newTenants.add(m.tenant());
                 }
-                boolean seen = last.containsKey(key);
-                last.put(key, r.docs.get(i));
-                if (!seen) {
-                    order.add(key);
-                }
             }
         }
+        long seq = nextSeq;
         try {
             long now = options.clock().millis();
             for (TenantId t : newTenants) {
@@ -607,34 +754,68 @@ public final class SqliteTwinRepository implements TwinRepository {
                 insertTenant.setLong(2, now);
                 insertTenant.executeUpdate();
             }
-            for (Key key : order) {
-                append.setString(1, key.tenant);
-                append.setString(2, key.id);
-                append.setBytes(3, last.get(key));
-                append.executeUpdate();
+            // one row per change, none collapsed: the journal must hand every change to the consumers
+            for (Request r : batch) {
+                for (int i = 0; i < r.docs.size(); i++) {
+                    ChangeEvent e = r.events.get(i);
+                    append.setLong(1, seq++);
+                    append.setString(2, e.tenant().value());
+                    append.setString(3, e.entityId().value());
+                    append.setBytes(4, r.docs.get(i));
+                    append.setBytes(5, r.eventDocs.get(i));
+                    append.addBatch();
+                }
             }
+            append.executeBatch();
+            storeCommits();
             writeConnection.commit();
         } catch (SQLException | RuntimeException e) {
-            try {
-                writeConnection.rollback();
-            } catch (SQLException re) {
-                e.addSuppressed(re);
-            }
+            rollback(e);
+            storedCommits.clear();
             LOG.error("Cannot commit {} twin changes to {}", mutations, file, e);
             for (Request r : batch) {
                 fail(r, e);
             }
             return;
         }
+        long first = nextSeq;
+        nextSeq = seq;
         tenants.addAll(newTenants);
-        logBacklog.addAndGet(order.size());
+        logBacklog.addAndGet(seq - first);
         commits.incrementAndGet();
         mutationsWritten.addAndGet(mutations);
         lastBatchSize = mutations;
+        publish(batch, first);
         for (Request r : batch) {
             pending.addAndGet(-r.mutations.size());
             r.future.complete(null);
         }
+    }
+
+    /** Appends the committed batch's events to the log; their offsets are their sequence numbers (see THE JOURNAL). */
+    private void publish(List<Request> batch, long firstSeq) {
+        List<ChangeEvent> events = new ArrayList<>();
+        for (Request r : batch) {
+            events.addAll(r.events);
+        }
+        if (events.isEmpty()) {
+            return;
+        }
+        long last = log.append(events);
+        if (last != firstSeq + events.size() - 1) {
+            // cannot happen while the writer is the only appender; say so loudly rather than mislabel offsets
+            LOG.error("Event log offset {} does not match journal sequence {}", last, firstSeq + events.size() - 1);
+        }
+    }
+
+    @Override
+    public EventLog events() {
+        return log;
+    }
+
+    /** Changes kept in the journal (folded or not) because a consumer may still need them. */
+    public long journalSize() {
+        return Math.max(0, log.endOffset() - 1 - truncatedTo);
     }
 
     /** Changes committed to the log and not yet folded into the entities table. */
@@ -664,6 +845,86 @@ public final class SqliteTwinRepository implements TwinRepository {
     private static TwinException writeFailed(Exception cause) {
         return new TwinException(
                 ErrorType.INTERNAL_ERROR, "store.write-failed", "The twin changes could not be stored", cause);
+    }
+
+    /**
+     * The {@link EventJournal} over the change log: reads rows on a connection of its own (a WAL reader never blocks
+     * the writer) and keeps the consumers' commits for the writer to store.
+     */
+    private final class Journal implements EventJournal {
+        private @Nullable Connection connection; // guarded by this
+        private @Nullable PreparedStatement select; // guarded by this
+        private final EntityCodec entities = new EntityCodec(false); // guarded by this
+        private final EventCodec events = new EventCodec(); // guarded by this
+        private boolean closed; // guarded by this
+
+        @Override
+        public long endOffset() {
+            return nextSeq; // read before the writer starts (the log is built in the constructor)
+        }
+
+        @Override
+        public synchronized Batch read(long fromOffset, int max) {
+            if (closed) {
+                throw new TwinException(ErrorType.INTERNAL_ERROR, "store.closed", "The twin store is closed");
+            }
+            long from = Math.max(fromOffset, truncatedTo + 1);
+            List<ChangeEvent> out = new ArrayList<>(Math.min(max, 1024));
+            long first = -1;
+            try {
+                if (select == null) {
+                    Connection c = connect(file, options);
+                    c.setAutoCommit(false);
+                    connection = c;
+                    select = c.prepareStatement(
+                            "SELECT seq, tenant, id, doc, event FROM changelog WHERE seq >= ? ORDER BY seq LIMIT ?");
+                }
+                select.setLong(1, from);
+                select.setInt(2, max);
+                java.time.Instant now = options.clock().instant();
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        long seq = rs.getLong(1);
+                        if (first < 0) {
+                            first = seq;
+                        } else if (seq != first + out.size()) {
+                            break; // a gap cannot happen (rows are deleted from the oldest); never skip silently
+                        }
+                        TenantId tenant = new TenantId(rs.getString(2));
+                        EntityId id = new EntityId(rs.getString(3));
+                        byte[] doc = rs.getBytes(4);
+                        Entity current = doc == null ? null : entities.decode(id, doc);
+                        out.add(events.decode(tenant, id, current, rs.getBytes(5), now));
+                    }
+                }
+                Objects.requireNonNull(connection).commit(); // end the read transaction: let checkpoints proceed
+            } catch (SQLException e) {
+                LOG.error("Cannot read the change journal of {}", file, e);
+                throw new TwinException(
+                        ErrorType.INTERNAL_ERROR, "store.read-failed", "Cannot read the change journal", e);
+            }
+            return new Batch(first < 0 ? from : first, out);
+        }
+
+        @Override
+        public OptionalLong committed(String name) {
+            Long c = consumerCommits.get(name);
+            return c == null ? OptionalLong.empty() : OptionalLong.of(c);
+        }
+
+        @Override
+        public void commit(String name, long offset) {
+            consumerCommits.merge(name, offset, Math::max);
+        }
+
+        synchronized void close() {
+            closed = true;
+            if (connection != null) {
+                closeQuietly(connection);
+                connection = null;
+                select = null;
+            }
+        }
     }
 
     private static void closeQuietly(Connection c) {
