@@ -24,7 +24,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Kills a node with SIGKILL while clients are writing, restarts it on the same data directory, and checks that
  * every write that was answered with a 2xx is there: creates by id, and for updates at least the last acknowledged
- * value (a later, unacknowledged one may also have landed).
+ * value (a later, unacknowledged one may also have landed); and that the history has every acknowledged update,
+ * because the history writer resumes from the store's journal after the crash. To make sure the history is behind
+ * when the node dies, the test locks the history database (as a stuck disk or a backup tool would) for the second
+ * half of the stream.
  */
 class CrashIT {
     private static final Pattern API_LINE = Pattern.compile("NGSI-LD API\\s+http://[^:]+:(\\d+)/");
@@ -38,8 +41,10 @@ class CrashIT {
         Api api = new Api(first.port);
         Set<String> acknowledged = ConcurrentHashMap.newKeySet();
         Map<String, Integer> lastAckedCounter = new ConcurrentHashMap<>();
+        Map<String, Set<Integer>> ackedValues = new ConcurrentHashMap<>();
         AtomicInteger acks = new AtomicInteger();
         AtomicBoolean stop = new AtomicBoolean();
+        CountDownLatch halfway = new CountDownLatch(1);
         CountDownLatch enough = new CountDownLatch(1);
         List<Thread> writers = new ArrayList<>();
         for (int w = 0; w < 8; w++) {
@@ -73,8 +78,15 @@ class CrashIT {
                                 Map.of("n", Map.of("type", "Property", "value", i + 1)));
                         if (u.status() == 204) {
                             lastAckedCounter.put(counterId, i + 1);
+                            ackedValues
+                                    .computeIfAbsent(counterId, k -> ConcurrentHashMap.newKeySet())
+                                    .add(i + 1);
                         }
-                        if (acks.addAndGet(2) >= 1500) {
+                        int n = acks.addAndGet(2);
+                        if (n >= 750) {
+                            halfway.countDown();
+                        }
+                        if (n >= 1500) {
                             enough.countDown();
                         }
                     }
@@ -83,10 +95,22 @@ class CrashIT {
                 }
             }));
         }
+        assertThat(halfway.await(120, TimeUnit.SECONDS))
+                .as("750 acknowledged writes")
+                .isTrue();
+        java.sql.Connection lock = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("history.db"));
+        lock.setAutoCommit(false);
+        try (java.sql.Statement st = lock.createStatement()) {
+            st.execute("PRAGMA busy_timeout = 10000");
+            st.execute("INSERT INTO series (tenant, entity, attribute, dataset, entity_type)"
+                    + " VALUES ('lock', 'lock', 'lock', '', 'lock')"); // holds the write lock until rollback
+        }
         assertThat(enough.await(120, TimeUnit.SECONDS))
                 .as("1,500 acknowledged writes")
                 .isTrue();
         first.kill();
+        lock.rollback();
+        lock.close();
         stop.set(true);
         for (Thread t : writers) {
             t.join(30_000);
@@ -107,9 +131,41 @@ class CrashIT {
                         .get("n");
                 assertThat(((Number) n).intValue()).as("counter %s", c.getKey()).isGreaterThanOrEqualTo(c.getValue());
             }
+            for (Map.Entry<String, Set<Integer>> c : ackedValues.entrySet()) {
+                assertThat(awaitHistory(after, c.getKey(), c.getValue()))
+                        .as("history of %s", c.getKey())
+                        .containsAll(c.getValue());
+            }
         } finally {
             second.kill();
         }
+    }
+
+    /**
+     * The values of {@code n} in the history of {@code id}, polled until they include {@code expected} or 60 s
+     * passed (the history writer replays the journal in the background after a restart).
+     */
+    private static Set<Integer> awaitHistory(Api api, String id, Set<Integer> expected) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        Set<Integer> seen = Set.of();
+        while (System.nanoTime() < deadline) {
+            Api.Res r = api.get("/ngsi-ld/v1/temporal/entities/" + id + "?attrs=n&options=temporalValues");
+            if (r.status() == 200) {
+                Set<Integer> values = new java.util.HashSet<>();
+                Object attr = r.obj().get("n");
+                if (attr instanceof Map<?, ?> m && m.get("values") instanceof List<?> pairs) {
+                    for (Object pair : pairs) {
+                        values.add(((Number) ((List<?>) pair).get(0)).intValue());
+                    }
+                }
+                seen = values;
+                if (values.containsAll(expected)) {
+                    return values;
+                }
+            }
+            Thread.sleep(200);
+        }
+        return seen;
     }
 
     /** A node in a child JVM, started with the test's classpath. */
