@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
+import io.citytwin.event.ChangeEvent;
+import io.citytwin.event.ChangeKind;
+import io.citytwin.event.EventLog;
 import io.citytwin.twin.Attribute;
 import io.citytwin.twin.Entity;
 import io.citytwin.twin.EntityId;
@@ -22,6 +25,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -265,6 +269,111 @@ public abstract class TwinRepositoryContract {
             assertThat(loadTenant(third, CITY_A)).containsOnlyKeys(EntityId.of("urn:ngsi-ld:Device:1"));
             assertThat(loadTenant(third, CITY_B)).containsOnlyKeys(EntityId.of("urn:ngsi-ld:Device:2"));
         }
+    }
+
+    @Test
+    void events_onePerMutation_inWriteOrder_withConsecutiveOffsets() throws Exception {
+        try (TwinRepository repo = open(dir)) {
+            EventLog log = repo.events();
+            long start = log.endOffset();
+            Entity lamp = Fixtures.small("urn:ngsi-ld:Device:e1", 1);
+            ChangeEvent created = new ChangeEvent(
+                    CITY_A,
+                    lamp.id(),
+                    ChangeKind.CREATED,
+                    null,
+                    lamp,
+                    lamp.attributes().keySet(),
+                    CREATED);
+            repo.write(List.of(Mutation.of(created))).join();
+            repo.write(List.of(
+                            new Mutation.Put(CITY_A, Fixtures.small("urn:ngsi-ld:Device:e2", 2)),
+                            new Mutation.Remove(CITY_A, lamp.id())))
+                    .join();
+            List<Long> offsets = new CopyOnWriteArrayList<>();
+            List<ChangeEvent> seen = new CopyOnWriteArrayList<>();
+            try (EventLog.Subscription sub = log.subscribe("contract", start, (first, events) -> {
+                for (int i = 0; i < events.size(); i++) {
+                    offsets.add(first + i);
+                }
+                seen.addAll(events);
+            })) {
+                awaitSize(seen, 3);
+                assertThat(sub.position()).isEqualTo(start + 3);
+            }
+            assertThat(offsets).containsExactly(start, start + 1, start + 2);
+            assertThat(log.endOffset()).isEqualTo(start + 3);
+            assertThat(seen.get(0).kind()).isEqualTo(ChangeKind.CREATED);
+            assertThat(seen.get(0).at()).isEqualTo(CREATED);
+            assertSameEntity(seen.get(0).current(), lamp);
+            assertThat(seen.get(1).entityId()).isEqualTo(EntityId.of("urn:ngsi-ld:Device:e2"));
+            assertThat(seen.get(1).current()).isNotNull();
+            assertThat(seen.get(2).kind()).isEqualTo(ChangeKind.DELETED);
+            assertThat(seen.get(2).current()).isNull();
+        }
+    }
+
+    @Test
+    void events_notCommittedByAConsumer_areDeliveredAgainAfterReopen() throws Exception {
+        if (!durable()) {
+            return; // a memory-only log forgets commits with the process
+        }
+        long committedAt;
+        TwinRepository repo = open(dir);
+        long start = repo.events().endOffset();
+        for (int i = 0; i < 10; i++) {
+            repo.write(List.of(new Mutation.Put(CITY_A, Fixtures.small("urn:ngsi-ld:Device:r" + i, i))))
+                    .join();
+        }
+        List<ChangeEvent> first = new CopyOnWriteArrayList<>();
+        EventLog.Subscription sub =
+                repo.events().subscribe("consumer", start, (offset, events) -> first.addAll(events));
+        awaitSize(first, 10);
+        committedAt = start + 4; // processed (durably) the first four only
+        sub.commit(committedAt);
+        sub.commit(start + 2); // lower commits are ignored
+        sub.close();
+        assertThat(repo.events().committed("consumer")).hasValue(committedAt);
+        assertThat(repo.events().committed("stranger")).isEmpty();
+        repo.close();
+
+        try (TwinRepository second = open(dir)) {
+            EventLog log = second.events();
+            assertThat(log.committed("consumer")).hasValue(committedAt);
+            assertThat(log.endOffset()).as("offsets are never reused").isEqualTo(start + 10);
+            second.write(List.of(new Mutation.Put(CITY_B, Fixtures.small("urn:ngsi-ld:Device:after", 99))))
+                    .join();
+            List<ChangeEvent> again = new CopyOnWriteArrayList<>();
+            List<Long> firstOffsets = new CopyOnWriteArrayList<>();
+            try (EventLog.Subscription s2 =
+                    log.subscribe("consumer", log.committed("consumer").orElseThrow(), (offset, events) -> {
+                        firstOffsets.add(offset);
+                        again.addAll(events);
+                    })) {
+                awaitSize(again, 7);
+            }
+            assertThat(firstOffsets.get(0)).isEqualTo(committedAt);
+            List<String> ids = again.stream().map(e -> e.entityId().value()).toList();
+            assertThat(ids)
+                    .containsExactly(
+                            "urn:ngsi-ld:Device:r4",
+                            "urn:ngsi-ld:Device:r5",
+                            "urn:ngsi-ld:Device:r6",
+                            "urn:ngsi-ld:Device:r7",
+                            "urn:ngsi-ld:Device:r8",
+                            "urn:ngsi-ld:Device:r9",
+                            "urn:ngsi-ld:Device:after");
+            assertSameEntity(again.get(0).current(), Fixtures.small("urn:ngsi-ld:Device:r4", 4));
+        }
+    }
+
+    /** Waits (at most 30 s) until {@code list} has {@code n} elements. */
+    protected static void awaitSize(List<?> list, int n) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (list.size() < n && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(list).hasSize(n);
     }
 
     /** Closes {@code repo} and opens the same directory again when the adapter is durable; else keeps it. */

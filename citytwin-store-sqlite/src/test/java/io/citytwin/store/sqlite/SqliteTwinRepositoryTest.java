@@ -3,6 +3,8 @@ package io.citytwin.store.sqlite;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.citytwin.event.ChangeEvent;
+import io.citytwin.event.EventLog;
 import io.citytwin.testkit.FakeClock;
 import io.citytwin.testkit.Fixtures;
 import io.citytwin.testkit.TwinRepositoryContract;
@@ -19,6 +21,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 class SqliteTwinRepositoryTest extends TwinRepositoryContract {
@@ -180,5 +183,94 @@ class SqliteTwinRepositoryTest extends TwinRepositoryContract {
     void options_nonPositiveBatch_isRefused() {
         assertThatThrownBy(() -> SqliteOptions.defaults().withMaxBatchMutations(0))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void journal_keepsChangesUntilEveryConsumerCommitted_thenReleasesThem() throws Exception {
+        long start;
+        try (SqliteTwinRepository repo = SqliteTwinRepository.open(dir, SqliteOptions.defaults())) {
+            start = repo.events().endOffset();
+            writeDevices(repo, "k", 10);
+            try (EventLog.Subscription slow = repo.events().subscribe("slow", start, (o, e) -> {});
+                    EventLog.Subscription fast = repo.events().subscribe("fast", start, (o, e) -> {})) {
+                slow.commit(start + 6);
+                fast.commit(start + 10);
+            }
+        } // close folds and stores the commits
+        try (SqliteTwinRepository repo = SqliteTwinRepository.open(dir, SqliteOptions.defaults())) {
+            assertThat(repo.journalSize()).as("kept for 'slow'").isEqualTo(4);
+            List<long[]> overruns = new CopyOnWriteArrayList<>();
+            List<ChangeEvent> seen = new CopyOnWriteArrayList<>();
+            try (EventLog.Subscription late = repo.events().subscribe("late", start, new EventLog.Consumer() {
+                @Override
+                public void accept(long firstOffset, List<ChangeEvent> events) {
+                    seen.addAll(events);
+                }
+
+                @Override
+                public void overrun(long fromOffset, long toOffset) {
+                    overruns.add(new long[] {fromOffset, toOffset});
+                }
+            })) {
+                awaitSize(seen, 4);
+            }
+            assertThat(overruns).hasSize(1);
+            assertThat(overruns.get(0)).containsExactly(start, start + 6);
+            assertThat(seen.get(0).entityId().value()).isEqualTo("urn:ngsi-ld:Device:k6");
+        }
+    }
+
+    @Test
+    void journal_beyondItsRetention_releasesForLaggingConsumers_whoAreToldTheyOverran() throws Exception {
+        SqliteOptions small = SqliteOptions.defaults().withJournalRetention(3);
+        long start;
+        try (SqliteTwinRepository repo = SqliteTwinRepository.open(dir, small)) {
+            start = repo.events().endOffset();
+            repo.events().subscribe("stuck", start, (o, e) -> {}).commit(start);
+            writeDevices(repo, "s", 10);
+        }
+        try (SqliteTwinRepository repo = SqliteTwinRepository.open(dir, small)) {
+            assertThat(repo.journalSize()).isEqualTo(3);
+            List<Long> overrunTo = new CopyOnWriteArrayList<>();
+            List<ChangeEvent> seen = new CopyOnWriteArrayList<>();
+            try (EventLog.Subscription s = repo.events()
+                    .subscribe("stuck", repo.events().committed("stuck").orElseThrow(), new EventLog.Consumer() {
+                        @Override
+                        public void accept(long firstOffset, List<ChangeEvent> events) {
+                            seen.addAll(events);
+                        }
+
+                        @Override
+                        public void overrun(long fromOffset, long toOffset) {
+                            overrunTo.add(toOffset);
+                        }
+                    })) {
+                awaitSize(seen, 3);
+            }
+            assertThat(overrunTo).containsExactly(start + 7);
+        }
+    }
+
+    @Test
+    void journal_offsetsAreNotReused_whenTheChangeLogWasEmptied() {
+        long end;
+        try (SqliteTwinRepository repo = SqliteTwinRepository.open(dir, SqliteOptions.defaults())) {
+            writeDevices(repo, "o", 5);
+            end = repo.events().endOffset();
+        } // no consumers: close folds and releases every row
+        try (SqliteTwinRepository repo = SqliteTwinRepository.open(dir, SqliteOptions.defaults())) {
+            assertThat(repo.journalSize()).isZero();
+            assertThat(repo.events().endOffset()).isEqualTo(end);
+            writeDevices(repo, "p", 1);
+            assertThat(repo.events().endOffset()).isEqualTo(end + 1);
+        }
+    }
+
+    private static void writeDevices(SqliteTwinRepository repo, String prefix, int n) {
+        for (int i = 0; i < n; i++) {
+            repo.write(List.of(
+                            new Mutation.Put(TenantId.DEFAULT, Fixtures.small("urn:ngsi-ld:Device:" + prefix + i, i))))
+                    .join();
+        }
     }
 }
