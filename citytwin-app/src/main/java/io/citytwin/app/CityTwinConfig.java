@@ -112,14 +112,24 @@ public record CityTwinConfig(
      * The embedded SQLite store.
      *
      * @param synchronous NORMAL (survives a killed process; the default) or FULL (also survives power loss)
+     * @param journalRetention the most changes kept in the store's journal for event consumers that lag behind
+     *     (history, subscriptions); default 2,000,000
      */
-    public record Store(@JsonProperty("synchronous") String synchronous) {
-        static final Store DEFAULTS = new Store(null);
+    public record Store(
+            @JsonProperty("synchronous") String synchronous,
+            @JsonProperty("journalRetention") @Nullable Long journalRetention) {
+        static final Store DEFAULTS = new Store(null, null);
 
         public Store {
             synchronous = synchronous == null ? "NORMAL" : synchronous.toUpperCase(java.util.Locale.ROOT);
             if (!synchronous.equals("NORMAL") && !synchronous.equals("FULL")) {
                 throw new IllegalArgumentException("store.synchronous must be NORMAL or FULL, got " + synchronous);
+            }
+            if (journalRetention == null) {
+                journalRetention = 2_000_000L;
+            } else if (journalRetention < 1) {
+                throw new IllegalArgumentException(
+                        "store.journalRetention must be at least 1, got " + journalRetention);
             }
         }
     }

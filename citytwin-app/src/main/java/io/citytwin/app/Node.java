@@ -95,7 +95,8 @@ public final class Node implements AutoCloseable {
                 SqliteOptions.defaults()
                         .withClock(clock)
                         .withSynchronous(
-                                SqliteOptions.Synchronous.valueOf(config.store().synchronous())));
+                                SqliteOptions.Synchronous.valueOf(config.store().synchronous()))
+                        .withJournalRetention(config.store().journalRetention()));
         EventLog eventLog = repository.events();
         Twin twin = new Twin(repository, clock);
         long loaded = twin.load();
