@@ -90,6 +90,7 @@ class CommandLineIT {
                   maxLimit: 500
                 store:
                   synchronous: full
+                  journalRetention: 5000
                 history:
                   enabled: false
                 contexts:
@@ -104,6 +105,8 @@ class CommandLineIT {
         assertThat(c.http().maxLimit()).isEqualTo(500);
         assertThat(c.http().defaultLimit()).isEqualTo(20);
         assertThat(c.store().synchronous()).isEqualTo("FULL");
+        assertThat(c.store().journalRetention()).isEqualTo(5000L);
+        assertThat(CityTwinConfig.defaults().store().journalRetention()).isEqualTo(2_000_000L);
         assertThat(c.contexts().allowRemote()).isFalse();
         assertThat(c.history().enabled()).isFalse();
         assertThat(CityTwinConfig.defaults().history().enabled()).isTrue();
