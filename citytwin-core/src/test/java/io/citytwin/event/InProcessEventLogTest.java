@@ -125,4 +125,112 @@ class InProcessEventLogTest {
             s.close();
         }
     }
+
+    /**
+     * A journal in a list: events {@code [retainedFrom, end)} are readable; reads can be made to fail; commits are
+     * kept in a map. Appending to it and to the log in the same order is the contract a store fulfils.
+     */
+    static final class ListJournal implements EventJournal {
+        final List<ChangeEvent> all = new CopyOnWriteArrayList<>();
+        final java.util.Map<String, Long> commits = new java.util.concurrent.ConcurrentHashMap<>();
+        volatile long retainedFrom;
+        volatile int failuresLeft;
+
+        @Override
+        public long endOffset() {
+            return all.size();
+        }
+
+        @Override
+        public Batch read(long fromOffset, int max) {
+            if (failuresLeft > 0) {
+                failuresLeft--;
+                throw new IllegalStateException("disk on fire");
+            }
+            long from = Math.max(fromOffset, retainedFrom);
+            int to = (int) Math.min(all.size(), from + max);
+            return new Batch(from, from >= to ? List.of() : all.subList((int) from, to));
+        }
+
+        @Override
+        public java.util.OptionalLong committed(String name) {
+            Long c = commits.get(name);
+            return c == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(c);
+        }
+
+        @Override
+        public void commit(String name, long offset) {
+            commits.merge(name, offset, Math::max);
+        }
+    }
+
+    @Test
+    void withJournal_consumerResumingBeforeTheRing_readsTheJournalThenTheRing() throws Exception {
+        ListJournal journal = new ListJournal();
+        journal.all.addAll(events(0, 100)); // written before this "restart"
+        journal.commit("history", 40);
+        try (InProcessEventLog log = new InProcessEventLog(16, (n, e) -> {}, journal)) {
+            assertThat(log.endOffset()).isEqualTo(100);
+            assertThat(log.committed("history")).hasValue(40);
+            List<ChangeEvent> got = new CopyOnWriteArrayList<>();
+            List<Long> firsts = new CopyOnWriteArrayList<>();
+            EventLog.Subscription sub =
+                    log.subscribe("history", log.committed("history").orElseThrow(), (first, batch) -> {
+                        firsts.add(first);
+                        got.addAll(batch);
+                    });
+            List<ChangeEvent> more = events(100, 40);
+            journal.all.addAll(more);
+            log.append(more); // 40 > ring capacity 16: the consumer reads the older ones from the journal too
+            await(() -> got.size() == 100);
+            for (int i = 0; i < 100; i++) {
+                assertThat(got.get(i).entityId().value()).isEqualTo("urn:x:" + (40 + i));
+            }
+            assertThat(firsts.get(0)).isEqualTo(40);
+            sub.commit(140);
+            assertThat(journal.commits).containsEntry("history", 140L);
+        }
+    }
+
+    @Test
+    void withJournal_eventsReleasedFromTheJournal_areAnOverrun() throws Exception {
+        ListJournal journal = new ListJournal();
+        journal.all.addAll(events(0, 50));
+        journal.retainedFrom = 30;
+        try (InProcessEventLog log = new InProcessEventLog(16, (n, e) -> {}, journal)) {
+            List<long[]> overruns = new CopyOnWriteArrayList<>();
+            List<ChangeEvent> got = new CopyOnWriteArrayList<>();
+            log.subscribe("late", 10, new EventLog.Consumer() {
+                @Override
+                public void accept(long firstOffset, List<ChangeEvent> events) {
+                    got.addAll(events);
+                }
+
+                @Override
+                public void overrun(long fromOffset, long toOffset) {
+                    overruns.add(new long[] {fromOffset, toOffset});
+                }
+            });
+            await(() -> got.size() == 20);
+            assertThat(overruns).hasSize(1);
+            assertThat(overruns.get(0)).containsExactly(10, 30);
+            assertThat(got.get(0).entityId().value()).isEqualTo("urn:x:30");
+        }
+    }
+
+    @Test
+    void withJournal_aFailingRead_isReportedAndRetried_withoutLosingEvents() throws Exception {
+        ListJournal journal = new ListJournal();
+        journal.all.addAll(events(0, 20));
+        journal.failuresLeft = 1;
+        List<String> errors = new CopyOnWriteArrayList<>();
+        try (InProcessEventLog log =
+                new InProcessEventLog(16, (n, e) -> errors.add(n + ": " + e.getMessage()), journal)) {
+            List<ChangeEvent> got = new CopyOnWriteArrayList<>();
+            log.subscribe("c", 0, (first, batch) -> got.addAll(batch));
+            await(() -> got.size() == 20);
+            assertThat(errors).containsExactly("c: disk on fire");
+            assertThat(got.get(0).entityId().value()).isEqualTo("urn:x:0");
+        }
+    }
 }
