@@ -1,0 +1,153 @@
+package io.citytwin.sim;
+
+import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A generated city: every thing with its id (an NGSI-LD entity id), its position and its relationships. Immutable;
+ * lists are in generation order, which is deterministic for a {@link CitySpec}.
+ */
+public record City(
+        CitySpec spec,
+        List<District> districts,
+        List<Intersection> intersections,
+        List<RoadSegment> roads,
+        List<Cabinet> cabinets,
+        List<LampGroup> lampGroups,
+        List<Lamp> lamps,
+        List<Detector> detectors,
+        List<Dma> dmas,
+        List<WaterMeter> waterMeters,
+        List<WaterQualityStation> waterQualityStations,
+        List<AirStation> airStations,
+        List<EnergyMeter> energyMeters,
+        List<ParkingSpot> parkingSpots,
+        List<EvCharger> chargers,
+        List<WasteContainer> wasteContainers,
+        List<Vehicle> vehicles) {
+
+    public City {
+        Objects.requireNonNull(spec);
+        districts = List.copyOf(districts);
+        intersections = List.copyOf(intersections);
+        roads = List.copyOf(roads);
+        cabinets = List.copyOf(cabinets);
+        lampGroups = List.copyOf(lampGroups);
+        lamps = List.copyOf(lamps);
+        detectors = List.copyOf(detectors);
+        dmas = List.copyOf(dmas);
+        waterMeters = List.copyOf(waterMeters);
+        waterQualityStations = List.copyOf(waterQualityStations);
+        airStations = List.copyOf(airStations);
+        energyMeters = List.copyOf(energyMeters);
+        parkingSpots = List.copyOf(parkingSpots);
+        chargers = List.copyOf(chargers);
+        wasteContainers = List.copyOf(wasteContainers);
+        vehicles = List.copyOf(vehicles);
+    }
+
+    /** Every thing that becomes a twin entity, counted. */
+    public int size() {
+        return districts.size()
+                + intersections.size()
+                + roads.size()
+                + cabinets.size()
+                + lampGroups.size()
+                + lamps.size()
+                + detectors.size()
+                + dmas.size()
+                + waterMeters.size()
+                + waterQualityStations.size()
+                + airStations.size()
+                + energyMeters.size()
+                + parkingSpots.size()
+                + chargers.size()
+                + wasteContainers.size()
+                + vehicles.size();
+    }
+
+    /** A district: an axis-aligned square of blocks, bounded by arterials. */
+    public record District(String id, String name, int row, int col, Point min, Point max) {
+        public boolean contains(Point p) {
+            return p.x() >= min.x() && p.x() <= max.x() && p.y() >= min.y() && p.y() <= max.y();
+        }
+
+        public Point centre() {
+            return min.towards(max, 0.5);
+        }
+    }
+
+    /** A node of the road graph; signalised where two roads of collector class or above cross. */
+    public record Intersection(String id, Point at, boolean signalised, String district) {}
+
+    /**
+     * A directed road segment between two adjacent intersections (traffic is simulated in the direction of
+     * increasing grid index).
+     *
+     * @param downstream the next segment along the same road, null at the city edge
+     */
+    public record RoadSegment(
+            String id,
+            String name,
+            RoadClass roadClass,
+            String from,
+            String to,
+            Point start,
+            Point end,
+            String district,
+            @Nullable String downstream) {
+        public double lengthMeters() {
+            return start.distance(end);
+        }
+    }
+
+    /** A street-lighting control cabinet (feeder) of a district. */
+    public record Cabinet(String id, String district, Point at) {}
+
+    /** The lamps of one road segment, switched together from one cabinet. */
+    public record LampGroup(String id, String cabinet, String road, String district) {}
+
+    /** A street lamp (LED luminaire) with its rated power. */
+    public record Lamp(String id, String group, String cabinet, String road, String district, Point at, double watts) {}
+
+    /** A traffic detector (loop) on a segment; {@code downstream} is the next detector along the road. */
+    public record Detector(String id, String road, @Nullable String downstream, String district, Point at) {}
+
+    /**
+     * A district metered area: one per district, fed through one inlet.
+     *
+     * @param households service connections, for demand and legitimate night use
+     * @param mainsKm length of mains (the district's roads)
+     */
+    public record Dma(String id, String district, int households, double mainsKm, Point inlet) {}
+
+    /** A meter at a DMA inlet: flow (m3/h) or pressure (m). */
+    public record WaterMeter(String id, String dma, Kind kind, Point at) {
+        public enum Kind {
+            FLOW,
+            PRESSURE
+        }
+    }
+
+    /** A drinking-water quality station in a DMA. */
+    public record WaterQualityStation(String id, String dma, String district, Point at) {}
+
+    /** An air-quality station. */
+    public record AirStation(String id, String district, Point at) {}
+
+    /** An electricity meter of a household or a building, with its mean load. */
+    public record EnergyMeter(String id, String district, boolean building, Point at, double meanKw) {}
+
+    /** An on-street parking spot along a segment. */
+    public record ParkingSpot(String id, String road, String district, Point at) {}
+
+    /** An EV charging station. */
+    public record EvCharger(String id, String district, Point at, int sockets) {}
+
+    /** A waste container. */
+    public record WasteContainer(String id, String district, Point at) {}
+
+    /** A vehicle of the fleet; it starts on {@code road}. */
+    public record Vehicle(String id, String kind, String road) {}
+}
