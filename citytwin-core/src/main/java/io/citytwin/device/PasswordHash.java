@@ -23,6 +23,11 @@ import org.jspecify.annotations.Nullable;
  * - Output: 32 bytes (the PRF's output length; longer output would only cost the defender more).
  * - Encoding: "pbkdf2-sha256$<iterations>$<salt, Base64 without padding>$<hash, Base64 without padding>", in the
  *   spirit of the PHC string format, so a stored value says how to verify it.
+ * - Access tokens are different: a token is a machine-made random string of at least TOKEN_MIN_LENGTH characters
+ *   (>= 80 bits even for hex), which no dictionary or brute-force attack can guess, so key stretching buys nothing
+ *   and would cost a city of 100,000 devices hours of CPU to provision. Tokens are hashed with TOKEN_ITERATIONS = 1,
+ *   i.e. one salted HMAC-SHA256 (OWASP: fast hashes are fine for high-entropy secrets such as API keys); the
+ *   encoded string records the count like any other.
  * - Comparison: MessageDigest.isEqual, which is constant-time in the length of its inputs (JDK 6u17+), so the time
  *   taken does not tell how many leading bytes matched.
  */
@@ -42,6 +47,12 @@ public final class PasswordHash {
 
     /** The longest secret accepted, in characters. */
     public static final int MAX_SECRET_LENGTH = 1024;
+
+    /** The shortest access token accepted, in characters (see {@link #forToken}). */
+    public static final int TOKEN_MIN_LENGTH = 20;
+
+    /** The iteration count of token hashes: one salted HMAC-SHA256 (see {@link #forToken}). */
+    public static final int TOKEN_ITERATIONS = 1;
 
     private static final String SCHEME = "pbkdf2-sha256";
     private static final String ALGORITHM = "PBKDF2WithHmacSHA256";
@@ -84,6 +95,24 @@ public final class PasswordHash {
         byte[] salt = new byte[SALT_BYTES];
         RANDOM.nextBytes(salt);
         return new PasswordHash(iterations, salt, derive(secret, salt, iterations));
+    }
+
+    /**
+     * Hashes a device access token: a single salted HMAC-SHA256 ({@link #TOKEN_ITERATIONS}), because a token of at
+     * least {@link #TOKEN_MIN_LENGTH} random characters cannot be guessed however fast the hash is, and a city
+     * provisions its devices by the hundred thousand.
+     *
+     * @throws TwinException BadRequestData {@code device.token-too-short} when the token has fewer than {@link
+     *     #TOKEN_MIN_LENGTH} characters; {@code device.secret-invalid} as {@link #create(char[], int)}
+     */
+    public static PasswordHash forToken(char[] token) {
+        if (token.length < TOKEN_MIN_LENGTH) {
+            throw TwinException.badData(
+                    "device.token-too-short",
+                    "An access token must have at least " + TOKEN_MIN_LENGTH
+                            + " characters (use a random string, e.g. 32 hex digits)");
+        }
+        return create(token, TOKEN_ITERATIONS);
     }
 
     /** {@link #create(char[], int)} with {@link #DEFAULT_ITERATIONS}. */

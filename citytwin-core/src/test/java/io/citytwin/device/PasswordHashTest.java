@@ -136,4 +136,22 @@ class PasswordHashTest {
         assertThat(hash.matches(secret)).isTrue();
         assertThat(secret).containsExactly('s', 'e', 'c', 'r', 'e', 't');
     }
+
+    @Test
+    void forToken_isOneSaltedRound_thatVerifiesAndSurvivesEncoding() {
+        char[] token = "3f9a1c77d2e04b6aa5c1e8d90b7f2c11".toCharArray();
+        PasswordHash hash = PasswordHash.forToken(token);
+        assertThat(hash.iterations()).isEqualTo(PasswordHash.TOKEN_ITERATIONS);
+        assertThat(PasswordHash.parse(hash.encoded()).matches(token)).isTrue();
+        assertThat(hash.matches("3f9a1c77d2e04b6aa5c1e8d90b7f2c12".toCharArray()))
+                .isFalse();
+        assertThat(PasswordHash.forToken(token)).as("salted").isNotEqualTo(hash);
+    }
+
+    @Test
+    void forToken_refusesShortTokens() {
+        assertThatThrownBy(() -> PasswordHash.forToken("abc".toCharArray()))
+                .isInstanceOfSatisfying(
+                        TwinException.class, e -> assertThat(e.code()).isEqualTo("device.token-too-short"));
+    }
 }
