@@ -58,14 +58,14 @@ class DevicesIT {
 
     @Test
     void tokenDevice_registers_withoutEverShowingItsSecret_andFeedsItsEntity() {
-        Api.Res created = api.post(D, weatherStation("ws-1", Map.of("token", "s3cret-token"), "json"));
+        Api.Res created = api.post(D, weatherStation("ws-1", Map.of("token", "s3cret-token-0123456789"), "json"));
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         assertThat(created.header("Location")).isEqualTo(D + "/ws-1");
-        assertThat(created.body()).doesNotContain("s3cret-token");
+        assertThat(created.body()).doesNotContain("s3cret-token-0123456789");
         assertThat(api.get(D + "/ws-1").obj())
                 .containsEntry("entityType", "WeatherObserved")
                 .containsEntry("credentials", Map.of("kind", "token"));
-        assertThat(api.post(D, weatherStation("ws-1", Map.of("token", "x"), "json"))
+        assertThat(api.post(D, weatherStation("ws-1", Map.of("token", "x-token-0123456789abcdef"), "json"))
                         .status())
                 .isEqualTo(409);
 
@@ -75,7 +75,7 @@ class DevicesIT {
         Api.Res wrong = api.post(telemetry, good, "Authorization", "Bearer nope");
         assertThat(wrong.status()).isEqualTo(401);
         assertThat(wrong.errorTitle()).isEqualTo("Unauthorized");
-        assertThat(api.post(telemetry, good, "Authorization", "Bearer s3cret-token")
+        assertThat(api.post(telemetry, good, "Authorization", "Bearer s3cret-token-0123456789")
                         .status())
                 .isEqualTo(204);
 
@@ -95,7 +95,7 @@ class DevicesIT {
 
         // several readings in one payload: applied in order, the last is the current value
         String two = "[{\"t\": 1, \"ts\": \"2026-11-21T10:01:00Z\"}, {\"t\": 2, \"ts\": \"2026-11-21T10:02:00Z\"}]";
-        assertThat(api.post(telemetry, two, "Authorization", "Bearer s3cret-token")
+        assertThat(api.post(telemetry, two, "Authorization", "Bearer s3cret-token-0123456789")
                         .status())
                 .isEqualTo(204);
         assertThat(api.get("/ngsi-ld/v1/entities/urn:ngsi-ld:WeatherObserved:ws-1?options=keyValues")
@@ -103,10 +103,11 @@ class DevicesIT {
                 .containsEntry("temperature", 2);
 
         // bad input: a precise error, nothing else affected
-        Api.Res malformed = api.post(telemetry, "{\"t\": ", "Authorization", "Bearer s3cret-token");
+        Api.Res malformed = api.post(telemetry, "{\"t\": ", "Authorization", "Bearer s3cret-token-0123456789");
         assertThat(malformed.status()).isEqualTo(400);
         assertThat((String) malformed.obj().get("detail")).contains("not valid JSON");
-        Api.Res partial = api.post(telemetry, "{\"t\": \"warm\", \"h\": 100}", "Authorization", "Bearer s3cret-token");
+        Api.Res partial =
+                api.post(telemetry, "{\"t\": \"warm\", \"h\": 100}", "Authorization", "Bearer s3cret-token-0123456789");
         assertThat(partial.status()).isEqualTo(207);
         assertThat(partial.obj().get("problems").toString()).contains("t");
         assertThat(api.get("/ngsi-ld/v1/entities/urn:ngsi-ld:WeatherObserved:ws-1?options=keyValues")
@@ -150,14 +151,16 @@ class DevicesIT {
     @Test
     void registry_listsPerTenant_updates_andDeletes() {
         Api other = new Api(node.httpPort()).withHeader("NGSILD-Tenant", "iot-other");
-        assertThat(other.post(D, weatherStation("ws-9", Map.of("token", "t9"), "json"))
+        assertThat(other.post(D, weatherStation("ws-9", Map.of("token", "t9-token-0123456789abc"), "json"))
                         .status())
                 .isEqualTo(201);
         assertThat(api.get(D + "/ws-9").status()).isEqualTo(404);
         Api.Res list = other.get(D + "?limit=10");
         assertThat(list.list()).hasSize(1);
         assertThat(list.header("NGSILD-Results-Count")).isEqualTo("1");
-        assertThat(other.patch(D + "/ws-9", Map.of("format", "compact", "credentials", Map.of("token", "t9-new")))
+        assertThat(other.patch(
+                                D + "/ws-9",
+                                Map.of("format", "compact", "credentials", Map.of("token", "t9-new-token-0123456789")))
                         .status())
                 .isEqualTo(204);
         assertThat(other.get(D + "/ws-9").obj()).containsEntry("format", "compact");
@@ -165,11 +168,11 @@ class DevicesIT {
                         .status())
                 .as("old token after the change")
                 .isEqualTo(401);
-        assertThat(other.post(D + "/ws-9/telemetry", "t|5", "Authorization", "Bearer t9-new")
+        assertThat(other.post(D + "/ws-9/telemetry", "t|5", "Authorization", "Bearer t9-new-token-0123456789")
                         .status())
                 .isEqualTo(204);
         assertThat(other.delete(D + "/ws-9").status()).isEqualTo(204);
-        assertThat(other.post(D + "/ws-9/telemetry", "t|5", "Authorization", "Bearer t9-new")
+        assertThat(other.post(D + "/ws-9/telemetry", "t|5", "Authorization", "Bearer t9-new-token-0123456789")
                         .status())
                 .isEqualTo(401);
         assertThat(other.get(D + "/ws-9").status()).isEqualTo(404);
@@ -183,12 +186,17 @@ class DevicesIT {
                                         "entityType",
                                         "T",
                                         "credentials",
-                                        Map.of("token", "x")))
+                                        Map.of("token", "x-token-0123456789abcdef")))
                         .status())
                 .isEqualTo(400);
         assertThat(api.post(D, Map.of("id", "nocreds", "entityId", "urn:x:1", "entityType", "T"))
                         .status())
                 .isEqualTo(400);
+        Api.Res shortToken = api.post(
+                D,
+                Map.of("id", "short", "entityId", "urn:x:1", "entityType", "T", "credentials", Map.of("token", "abc")));
+        assertThat(shortToken.status()).isEqualTo(400);
+        assertThat(shortToken.body()).contains("at least 20 characters");
         assertThat(api.get("/metrics").body()).contains("citytwin_ingest_http_total");
         assertThat(List.of(api.get(D + "?limit=1001").status())).containsExactly(403);
     }

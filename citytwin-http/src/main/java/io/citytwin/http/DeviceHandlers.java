@@ -357,7 +357,7 @@ final class DeviceHandlers {
                     "device.credentials-missing", "credentials must be {\"username\", \"password\"} or {\"token\"}");
         }
         if (m.get("token") instanceof String token) {
-            return new Credentials.Token(PasswordHash.create(token.toCharArray(), hashIterations));
+            return new Credentials.Token(PasswordHash.forToken(token.toCharArray()));
         }
         if (m.get("username") instanceof String user && m.get("password") instanceof String password) {
             return new Credentials.UsernamePassword(user, PasswordHash.create(password.toCharArray(), hashIterations));

@@ -1,0 +1,80 @@
+package io.citytwin.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.citytwin.sim.Behaviour;
+import io.citytwin.sim.City;
+import io.citytwin.sim.CityGenerator;
+import io.citytwin.sim.CitySize;
+import io.citytwin.sim.CitySpec;
+import io.citytwin.sim.Fault;
+import io.citytwin.sim.FaultPlan;
+import io.citytwin.sim.HttpCitySink;
+import io.citytwin.sim.SimRunner;
+import io.citytwin.sim.Simulation;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The simulated city through a real node's HTTP APIs: entities upserted, devices registered with tokens, a quarter
+ * of an hour of telemetry sent as fast as possible, with a failed lamp and a device whose firmware sends garbage.
+ */
+class SimulatorIT {
+    @TempDir
+    Path dir;
+
+    @Test
+    void smallCity_provisionedAndRun_reachesTheTwin_withItsFaults() {
+        City city = CityGenerator.generate(CitySpec.of(CitySize.SMALL, 21));
+        Instant start = Instant.parse("2026-11-17T21:00:00Z"); // 22:00 in Berlin: lamps on at 75 %
+        Instant end = start.plus(Duration.ofMinutes(15));
+        City.Lamp failed = city.lamps().get(5);
+        City.Lamp healthy = city.lamps().get(city.lamps().size() - 1);
+        City.AirStation garbled = city.airStations().get(0);
+        FaultPlan faults = new FaultPlan(List.of(
+                new Fault("f-1", Fault.Type.LAMP_FAILURE, failed.id(), start, end),
+                new Fault("f-2", Fault.Type.MALFORMED_PAYLOAD, garbled.id(), start, end)));
+        Simulation sim = new Simulation(new Behaviour(city, ZoneId.of("Europe/Berlin"), faults));
+        try (Node node = Node.start(
+                        CityTwinConfig.defaults().override(0, "127.0.0.1", dir), InstantSource.system(), Map.of());
+                HttpCitySink sink =
+                        new HttpCitySink(URI.create("http://127.0.0.1:" + node.httpPort()), "default", 32)) {
+            SimRunner runner = new SimRunner(sim, sink, InstantSource.system(), d -> {});
+            assertThat(runner.provisionEntities(500, n -> {})).isEqualTo(city.size());
+            assertThat(runner.provisionDevices(1000, n -> {}))
+                    .isEqualTo(sim.devices().size());
+            long sent = runner.run(new SimRunner.Options(start, end, 0, Duration.ofMinutes(1)), p -> {});
+            assertThat(sent).isGreaterThan(city.lamps().size() * 2L);
+            assertThat(sink.stats().failed()).isZero();
+            assertThat(sink.stats().rejected())
+                    .as("garbage from the faulty air station")
+                    .isPositive();
+            assertThat(sink.stats().accepted() + sink.stats().rejected()).isEqualTo(sent);
+
+            Api api = new Api(node.httpPort());
+            assertThat(node.twin().size()).isEqualTo(city.size());
+            Map<String, Object> lamp =
+                    api.get("/ngsi-ld/v1/entities/" + healthy.id()).obj();
+            @SuppressWarnings("unchecked")
+            Map<String, Object> power = (Map<String, Object>) lamp.get("powerConsumption");
+            assertThat(((Number) power.get("value")).doubleValue()).isGreaterThan(0.5 * healthy.watts());
+            assertThat(power).containsEntry("unitCode", "WTT").containsKey("observedAt");
+            assertThat(lamp).containsKey("refStreetlightGroup");
+            Object failedPower = api.get("/ngsi-ld/v1/entities/" + failed.id() + "?options=keyValues")
+                    .obj()
+                    .get("powerConsumption");
+            assertThat(((Number) failedPower).doubleValue()).isLessThan(1.0);
+            assertThat(api.get("/ngsi-ld/v1/entities?type=TrafficFlowObserved&q=intensity%3E0&count=true&limit=1")
+                            .header("NGSILD-Results-Count"))
+                    .isEqualTo(String.valueOf(city.detectors().size()));
+        }
+    }
+}
