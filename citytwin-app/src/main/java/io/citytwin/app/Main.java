@@ -2,6 +2,7 @@ package io.citytwin.app;
 
 import io.citytwin.twin.TwinException;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.Map;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "CityTwin: an open city digital twin and intelligent operations center.",
-        subcommands = {Main.Serve.class, Main.Demo.class, CommandLine.HelpCommand.class})
+        subcommands = {Main.Serve.class, Main.Demo.class, SimulateCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -112,12 +113,20 @@ public final class Main implements Runnable {
             name = "demo",
             mixinStandardHelpOptions = true,
             description = {
-                "Run the whole platform on embedded defaults with the sample city loaded.",
+                "Run the whole platform on embedded defaults with the sample city loaded and the simulated city"
+                        + " running against it over HTTP (--size, --speed, --seed; faults injected, ground truth in"
+                        + " the data directory).",
                 "If the HTTP port is taken, the next free port is used and printed."
             })
     static final class Demo implements Callable<Integer> {
         @CommandLine.Mixin
         NodeOptions options = new NodeOptions();
+
+        @CommandLine.Mixin
+        SimOptions sim = new SimOptions();
+
+        @Option(names = "--no-simulation", description = "Start without the simulated city (the sample city only).")
+        boolean noSimulation;
 
         @Override
         public Integer call() {
@@ -143,6 +152,17 @@ public final class Main implements Runnable {
             System.out.println("  curl '" + base + "/ngsi-ld/v1/entities?type=Streetlight&options=keyValues' \\");
             System.out.println("    -H 'Link: <" + SampleCity.STREETLIGHTING_CONTEXT
                     + ">; rel=\"http://www.w3.org/ns/json-ld#context\"'");
+            if (!noSimulation) {
+                URI self = URI.create("http://127.0.0.1:" + node.httpPort());
+                Path truth = config.dataDir().resolve("ground-truth.jsonl");
+                Thread.ofVirtual().name("citytwin-simulator").start(() -> {
+                    try {
+                        CitySimulator.run(sim, self, truth, InstantSource.system(), System.out);
+                    } catch (RuntimeException e) {
+                        System.err.println("The simulated city stopped: " + e.getMessage());
+                    }
+                });
+            }
             return runUntilStopped(node, "CityTwin demo", config);
         }
     }

@@ -37,7 +37,11 @@ class CommandLineIT {
     void help_isThereForEveryCommand() {
         assertThat(run("--help").out()).contains("serve", "demo");
         assertThat(run("serve", "--help").out()).contains("--port", "--data-dir", "--config", "--host", "--no-history");
-        assertThat(run("demo", "--help").out()).contains("--port", "next free port");
+        assertThat(run("demo", "--help").out())
+                .contains("--port", "next free port", "--size", "--speed", "--no-simulation");
+        assertThat(run("simulate", "--help").out())
+                .contains(
+                        "--target", "--size", "--seed", "--speed", "--from", "--to", "--fault-rate", "--ground-truth");
         assertThat(run("--version").out()).startsWith("citytwin ");
         assertThat(run("serve", "--bogus").exit()).isEqualTo(2);
     }
@@ -72,6 +76,20 @@ class CommandLineIT {
                 assertThat(api.get("/health").obj()).containsEntry("status", "UP");
                 assertThat(api.get("/ngsi-ld/v1/types").obj().get("typeList").toString())
                         .contains("https://smartdatamodels.org/dataModel.Streetlighting/Streetlight");
+                // the simulated city is provisioned in the background and its detectors report every minute
+                long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
+                String reported = null;
+                while (System.nanoTime() < deadline && reported == null) {
+                    Api.Res r = api.get("/ngsi-ld/v1/entities?type=TrafficFlowObserved&attrs=intensity&limit=1"
+                            + "&q=intensity%3E%3D0&count=true");
+                    if (r.status() == 200 && !"0".equals(r.header("NGSILD-Results-Count"))) {
+                        reported = r.header("NGSILD-Results-Count");
+                    } else {
+                        Thread.sleep(500);
+                    }
+                }
+                assertThat(reported).as("simulated detectors reported").isNotNull();
+                assertThat(dir.resolve("ground-truth.jsonl")).exists();
             } finally {
                 demo.kill();
             }

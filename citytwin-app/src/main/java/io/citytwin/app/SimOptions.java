@@ -1,0 +1,66 @@
+package io.citytwin.app;
+
+import io.citytwin.sim.CitySize;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneId;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Option;
+
+/** The options of the city simulator, shared by {@code simulate} and {@code demo}. */
+final class SimOptions {
+    @Option(
+            names = "--size",
+            paramLabel = "SIZE",
+            description =
+                    "City size: small (~2,000 things), medium (~20,000) or large (>100,000). Default: ${DEFAULT-VALUE}.")
+    CitySize size = CitySize.SMALL;
+
+    @Option(
+            names = "--seed",
+            paramLabel = "N",
+            description =
+                    "Seed of the city and its faults; the same seed gives the same city. Default: ${DEFAULT-VALUE}.")
+    long seed = 1;
+
+    @Option(
+            names = "--speed",
+            paramLabel = "X",
+            description = "Simulated seconds per real second: 1 = real time, 60 = an hour per minute, 0 = as fast as"
+                    + " possible (needs --to). Default: ${DEFAULT-VALUE}.")
+    double speed = 1;
+
+    @Option(
+            names = "--from",
+            paramLabel = "TIME",
+            description = "Simulated start time, ISO 8601 (e.g. 2026-11-01T00:00:00Z). Default: now.")
+    @Nullable
+    Instant from;
+
+    @Option(
+            names = "--to",
+            paramLabel = "TIME",
+            description = "Simulated end time, ISO 8601. Default: run until stopped.")
+    @Nullable
+    Instant to;
+
+    @Option(
+            names = "--fault-rate",
+            paramLabel = "F",
+            description = "Multiplier of the default fault rates (0 = no faults). Default: ${DEFAULT-VALUE}.")
+    double faultRate = 1;
+
+    @Option(
+            names = "--ground-truth",
+            paramLabel = "FILE",
+            description = "Where to write the injected faults (JSON lines). Default: ground-truth.jsonl in the data"
+                    + " directory (demo) or the working directory (simulate).")
+    @Nullable
+    Path groundTruth;
+
+    @Option(
+            names = "--zone",
+            paramLabel = "ZONE",
+            description = "The city's time zone, for its daily rhythm. Default: ${DEFAULT-VALUE}.")
+    ZoneId zone = ZoneId.of("Europe/Berlin");
+}
