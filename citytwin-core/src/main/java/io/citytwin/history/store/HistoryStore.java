@@ -4,6 +4,7 @@ import io.citytwin.twin.EntityId;
 import io.citytwin.twin.TenantId;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
@@ -38,6 +39,41 @@ public interface HistoryStore extends AutoCloseable {
 
     /** The series of {@code entity} in {@code tenant} that hold at least one record (possibly none). */
     Set<SeriesKey> series(TenantId tenant, EntityId entity);
+
+    /**
+     * The index of series by (tenant, entity type, entity id): the entities of {@code tenant} that hold at least one
+     * record, ordered by id, of the given (expanded) types only when {@code types} is not null. An entity whose
+     * series carry different types (its type changed) is listed once, with the type of its newest series.
+     */
+    List<HistoryEntity> entities(TenantId tenant, @Nullable Set<String> types);
+
+    /** Deletes every record of one series (NGSI-LD: delete an attribute's history). Blocks until done. */
+    long deleteSeries(SeriesKey key);
+
+    /** Deletes every record of every series of {@code entity} (NGSI-LD: delete a temporal entity). Blocks. */
+    long deleteEntity(TenantId tenant, EntityId entity);
+
+    /**
+     * The record with {@code instanceId} among the series of {@code attribute} of {@code entity} (any datasetId),
+     * if there is one (of duplicates, see {@link AttributeRecord}, the first).
+     */
+    Optional<AttributeRecord> findInstance(TenantId tenant, EntityId entity, String attribute, String instanceId);
+
+    /**
+     * Replaces the record(s) with {@code instanceId} among the series of {@code attribute} of {@code entity} by
+     * {@code replacement} (whose key must be a series of that attribute and entity), in one transaction. Blocks.
+     *
+     * @return false (and nothing changed) when there is no such instance
+     */
+    boolean replaceInstance(
+            TenantId tenant, EntityId entity, String attribute, String instanceId, AttributeRecord replacement);
+
+    /**
+     * Deletes the record(s) with {@code instanceId} among the series of {@code attribute} of {@code entity}. Blocks.
+     *
+     * @return false when there is no such instance
+     */
+    boolean deleteInstance(TenantId tenant, EntityId entity, String attribute, String instanceId);
 
     /**
      * Retention: deletes the records of {@code tenant} with a time before {@code cutoff}, of entities of type

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.citytwin.history.store.AttributeRecord;
+import io.citytwin.history.store.HistoryEntity;
 import io.citytwin.history.store.HistoryStore;
 import io.citytwin.history.store.SeriesKey;
 import io.citytwin.testkit.Fixtures;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -293,6 +295,125 @@ public abstract class HistoryStoreContract {
             }
         } finally {
             reopened.close();
+        }
+    }
+
+    @Test
+    void entities_indexBySeries_tenantTypeAndId_onlyWithRecords() {
+        EntityId sensor = EntityId.of("urn:ngsi-ld:Sensor:9");
+        try (HistoryStore store = open(dir)) {
+            store.append(List.of(
+                            reading(SeriesKey.of(CITY_A, LAMP_2, TEMPERATURE), STREETLIGHT, T0, 1),
+                            reading(SeriesKey.of(CITY_A, LAMP, TEMPERATURE), STREETLIGHT, T0, 1),
+                            reading(new SeriesKey(CITY_A, LAMP, TEMPERATURE, "urn:ds:1"), STREETLIGHT, T0, 1),
+                            reading(SeriesKey.of(CITY_A, sensor, TEMPERATURE), SENSOR, T0, 1),
+                            reading(SeriesKey.of(CITY_B, LAMP, TEMPERATURE), STREETLIGHT, T0, 1)))
+                    .join();
+            assertThat(store.entities(CITY_A, null))
+                    .containsExactly(
+                            new HistoryEntity(sensor, SENSOR),
+                            new HistoryEntity(LAMP, STREETLIGHT),
+                            new HistoryEntity(LAMP_2, STREETLIGHT));
+            assertThat(store.entities(CITY_A, Set.of(STREETLIGHT)))
+                    .extracting(HistoryEntity::id)
+                    .containsExactly(LAMP, LAMP_2);
+            assertThat(store.entities(CITY_A, Set.of(SENSOR, "urn:none")))
+                    .extracting(HistoryEntity::id)
+                    .containsExactly(sensor);
+            assertThat(store.entities(CITY_B, null)).containsExactly(new HistoryEntity(LAMP, STREETLIGHT));
+            assertThat(store.entities(new TenantId("nobody"), null)).isEmpty();
+            store.deleteBefore(CITY_B, null, FAR);
+            assertThat(store.entities(CITY_B, null)).as("no records, no entity").isEmpty();
+        }
+    }
+
+    @Test
+    void deleteSeries_andDeleteEntity_removeOnlyTheirHistory() {
+        SeriesKey temp = SeriesKey.of(CITY_A, LAMP, TEMPERATURE);
+        SeriesKey tempDs = new SeriesKey(CITY_A, LAMP, TEMPERATURE, "urn:ds:1");
+        SeriesKey other = SeriesKey.of(CITY_A, LAMP, Fixtures.term("power"));
+        SeriesKey lamp2 = SeriesKey.of(CITY_A, LAMP_2, TEMPERATURE);
+        List<AttributeRecord> records = new ArrayList<>();
+        for (int i = 0; i < 72; i++) {
+            Instant t = T0.plus(Duration.ofHours(i));
+            for (SeriesKey k : List.of(temp, tempDs, other, lamp2)) {
+                records.add(reading(k, STREETLIGHT, t, i));
+            }
+        }
+        HistoryStore store = open(dir);
+        store.append(records).join();
+        store = reopen(store);
+        try {
+            assertThat(store.deleteSeries(tempDs)).isEqualTo(72);
+            assertThat(store.read(tempDs, EPOCH, FAR, 0)).isEmpty();
+            assertThat(store.read(temp, EPOCH, FAR, 0)).hasSize(72);
+            assertThat(store.deleteSeries(tempDs)).isZero();
+            assertThat(store.deleteEntity(CITY_A, LAMP)).isEqualTo(144);
+            assertThat(store.series(CITY_A, LAMP)).isEmpty();
+            assertThat(store.read(lamp2, EPOCH, FAR, 0)).hasSize(72);
+            store.append(List.of(reading(temp, STREETLIGHT, T0, 5))).join();
+            store = reopen(store);
+            assertThat(store.read(temp, EPOCH, FAR, 0)).hasSize(1).as("a deleted series can start again");
+            assertThat(store.entities(CITY_A, null))
+                    .extracting(HistoryEntity::id)
+                    .containsExactly(LAMP, LAMP_2);
+        } finally {
+            store.close();
+        }
+    }
+
+    @Test
+    void instanceIds_areStable_explicitOnesRoundTrip_andInstancesCanBeReplacedOrDeleted() {
+        SeriesKey key = SeriesKey.of(CITY_A, LAMP, TEMPERATURE);
+        List<AttributeRecord> records = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            records.add(reading(key, STREETLIGHT, T0.plus(Duration.ofHours(i)), i));
+        }
+        AttributeRecord explicit = reading(
+                        key, STREETLIGHT, T0.plus(Duration.ofHours(5)).plusSeconds(1), 500)
+                .withInstanceId("urn:ngsi-ld:my-instance:1");
+        records.add(explicit);
+        HistoryStore store = open(dir);
+        store.append(records).join();
+        store = reopen(store); // closed days are packed
+        try {
+            List<AttributeRecord> all = store.read(key, EPOCH, FAR, 0);
+            assertThat(all).hasSize(61);
+            assertThat(all.get(6)).isEqualTo(explicit);
+            assertThat(all.stream().map(AttributeRecord::instanceId).distinct()).hasSize(61);
+            AttributeRecord tenth = all.get(11);
+            assertThat(tenth.hasDerivedInstanceId()).isTrue();
+            assertThat(store.findInstance(CITY_A, LAMP, TEMPERATURE, tenth.instanceId()))
+                    .contains(tenth);
+            assertThat(store.findInstance(CITY_A, LAMP, TEMPERATURE, explicit.instanceId()))
+                    .contains(explicit);
+            assertThat(store.findInstance(CITY_A, LAMP, Fixtures.term("power"), explicit.instanceId()))
+                    .isEmpty();
+
+            // replace: same id, new value and time
+            Instant newTime = T0.plus(Duration.ofDays(10));
+            AttributeRecord replacement =
+                    reading(key, STREETLIGHT, newTime, 999).withInstanceId(tenth.instanceId());
+            assertThat(store.replaceInstance(CITY_A, LAMP, TEMPERATURE, tenth.instanceId(), replacement))
+                    .isTrue();
+            assertThat(store.replaceInstance(CITY_A, LAMP, TEMPERATURE, "urn:ngsi-ld:none", replacement))
+                    .isFalse();
+            store = reopen(store);
+            List<AttributeRecord> after = store.read(key, EPOCH, FAR, 0);
+            assertThat(after).hasSize(61);
+            assertThat(after.get(60)).isEqualTo(replacement);
+            assertThat(after).doesNotContain(tenth);
+
+            assertThat(store.deleteInstance(CITY_A, LAMP, TEMPERATURE, explicit.instanceId()))
+                    .isTrue();
+            assertThat(store.deleteInstance(CITY_A, LAMP, TEMPERATURE, explicit.instanceId()))
+                    .isFalse();
+            assertThat(store.deleteInstance(CITY_A, LAMP, TEMPERATURE, replacement.instanceId()))
+                    .isTrue();
+            store = reopen(store);
+            assertThat(store.read(key, EPOCH, FAR, 0)).hasSize(59).doesNotContain(explicit, replacement);
+        } finally {
+            store.close();
         }
     }
 
