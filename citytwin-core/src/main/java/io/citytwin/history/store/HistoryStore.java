@@ -37,6 +37,12 @@ public interface HistoryStore extends AutoCloseable {
      */
     List<AttributeRecord> read(SeriesKey key, Instant from, Instant to, int lastN);
 
+    /**
+     * The first {@code firstN} records of {@code key} with a time in {@code [from, to)}, ascending (forward paging
+     * of the temporal API); 0 = all, like {@link #read}.
+     */
+    List<AttributeRecord> readFirst(SeriesKey key, Instant from, Instant to, int firstN);
+
     /** The series of {@code entity} in {@code tenant} that hold at least one record (possibly none). */
     Set<SeriesKey> series(TenantId tenant, EntityId entity);
 

@@ -270,6 +270,16 @@ public final class SqliteHistoryStore implements HistoryStore {
 
     @Override
     public List<AttributeRecord> read(SeriesKey key, Instant from, Instant to, int lastN) {
+        return read(key, from, to, lastN, true);
+    }
+
+    @Override
+    public List<AttributeRecord> readFirst(SeriesKey key, Instant from, Instant to, int firstN) {
+        return read(key, from, to, firstN, false);
+    }
+
+    /** A range read keeping the last ({@code fromEnd}) or the first {@code lastN} records when lastN > 0. */
+    private List<AttributeRecord> read(SeriesKey key, Instant from, Instant to, int lastN, boolean fromEnd) {
         if (lastN < 0) {
             throw TwinException.badData("history.lastN-negative", "lastN must not be negative, not " + lastN);
         }
@@ -310,9 +320,10 @@ public final class SqliteHistoryStore implements HistoryStore {
                     }
                 }
             }
-            ArrayList<List<RecordCodec.Entry>> chunks = new ArrayList<>(); // newest first
+            ArrayList<List<RecordCodec.Entry>> chunks = new ArrayList<>(); // newest first (oldest first: !fromEnd)
             try (PreparedStatement p = c.prepareStatement("SELECT start, data FROM chunks"
-                    + " WHERE series = ? AND start >= ? AND start <= ? ORDER BY start DESC")) {
+                    + " WHERE series = ? AND start >= ? AND start <= ? ORDER BY start "
+                    + (fromEnd ? "DESC" : "ASC"))) {
                 p.setLong(1, id);
                 p.setLong(2, dayStart(fromMs));
                 p.setLong(3, toMs);
@@ -328,20 +339,29 @@ public final class SqliteHistoryStore implements HistoryStore {
                         }
                         chunks.add(in);
                         held += in.size();
-                        if (lastN > 0 && held + countAtOrAfter(recent, start) >= lastN) {
-                            break; // every older chunk holds only older entries
+                        if (lastN > 0
+                                && held
+                                                + (fromEnd
+                                                        ? countAtOrAfter(recent, start)
+                                                        : countBefore(recent, start + DAY_MS))
+                                        >= lastN) {
+                            break; // every older (newer: !fromEnd) chunk holds only older (newer) entries
                         }
                     }
                 }
             }
             c.commit();
             ArrayList<RecordCodec.Entry> all = new ArrayList<>();
-            for (int i = chunks.size() - 1; i >= 0; i--) {
-                all.addAll(chunks.get(i));
+            for (int i = 0; i < chunks.size(); i++) {
+                all.addAll(chunks.get(fromEnd ? chunks.size() - 1 - i : i));
             }
             all.addAll(recent);
             all.sort(RecordCodec.Entry::compareTime); // stable: equal times keep append order
-            selected = lastN > 0 && all.size() > lastN ? all.subList(all.size() - lastN, all.size()) : all;
+            if (lastN > 0 && all.size() > lastN) {
+                selected = fromEnd ? all.subList(all.size() - lastN, all.size()) : all.subList(0, lastN);
+            } else {
+                selected = all;
+            }
         } catch (SQLException e) {
             rollbackQuietly(c, e);
             LOG.error("Cannot read the history store {}", file, e);
@@ -1161,6 +1181,16 @@ public final class SqliteHistoryStore implements HistoryStore {
         int n = 0;
         for (RecordCodec.Entry e : entries) {
             if (millis(e.time()) >= startMs) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static int countBefore(List<RecordCodec.Entry> entries, long endMs) {
+        int n = 0;
+        for (RecordCodec.Entry e : entries) {
+            if (millis(e.time()) < endMs) {
                 n++;
             }
         }

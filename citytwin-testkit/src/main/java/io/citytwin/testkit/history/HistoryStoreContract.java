@@ -299,6 +299,29 @@ public abstract class HistoryStoreContract {
     }
 
     @Test
+    void readFirst_givesTheFirstInTheRange_acrossChunksAndLateData() {
+        SeriesKey key = SeriesKey.of(CITY_A, LAMP, TEMPERATURE);
+        List<AttributeRecord> all = new ArrayList<>();
+        for (int i = 0; i < 24 * 4; i++) {
+            all.add(reading(key, STREETLIGHT, T0.plus(Duration.ofMinutes(60L * i + 1)), i));
+        }
+        HistoryStore store = open(dir);
+        store.append(all.subList(10, all.size())).join();
+        store = reopen(store);
+        store.append(all.subList(0, 10)).join(); // late data, in recent while the later days are chunks
+        try {
+            assertThat(store.readFirst(key, EPOCH, FAR, 5)).containsExactlyElementsOf(all.subList(0, 5));
+            assertThat(store.readFirst(key, EPOCH, FAR, 30)).containsExactlyElementsOf(all.subList(0, 30));
+            Instant from = all.get(40).observedAt();
+            assertThat(store.readFirst(key, from, FAR, 3)).containsExactlyElementsOf(all.subList(40, 43));
+            assertThat(store.readFirst(key, from, all.get(41).observedAt(), 3)).containsExactly(all.get(40));
+            assertThat(store.readFirst(key, EPOCH, FAR, 0)).containsExactlyElementsOf(all);
+        } finally {
+            store.close();
+        }
+    }
+
+    @Test
     void entities_indexBySeries_tenantTypeAndId_onlyWithRecords() {
         EntityId sensor = EntityId.of("urn:ngsi-ld:Sensor:9");
         try (HistoryStore store = open(dir)) {

@@ -65,6 +65,12 @@ public final class InMemoryHistoryStore implements HistoryStore {
     }
 
     @Override
+    public synchronized List<AttributeRecord> readFirst(SeriesKey key, Instant from, Instant to, int firstN) {
+        List<AttributeRecord> all = read(key, from, to, 0);
+        return firstN > 0 && all.size() > firstN ? List.copyOf(all.subList(0, firstN)) : all;
+    }
+
+    @Override
     public synchronized Set<SeriesKey> series(TenantId tenant, EntityId entity) {
         checkOpen();
         HashSet<SeriesKey> out = new HashSet<>();
