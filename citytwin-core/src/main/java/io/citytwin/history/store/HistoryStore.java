@@ -82,6 +82,14 @@ public interface HistoryStore extends AutoCloseable {
     boolean deleteInstance(TenantId tenant, EntityId entity, String attribute, String instanceId);
 
     /**
+     * Replaces every record of {@code key} with a time in {@code [from, to)} by {@code replacement} (records of
+     * {@code key} within that range), in one transaction (downsampling). Blocks until done.
+     *
+     * @return the number of records deleted
+     */
+    long replaceRange(SeriesKey key, Instant from, Instant to, List<AttributeRecord> replacement);
+
+    /**
      * Retention: deletes the records of {@code tenant} with a time before {@code cutoff}, of entities of type
      * {@code entityType} only when it is given: series whose entity type, as last appended, is {@code entityType}
      * (an entity's type rarely changes; when it does, its whole series follows the new type). Blocks until done.

@@ -525,6 +525,103 @@ public final class SqliteHistoryStore implements HistoryStore {
         return onWriter(() -> removeInstance(tenant, entity, attribute, instanceId)) > 0;
     }
 
+    @Override
+    public long replaceRange(SeriesKey key, Instant from, Instant to, List<AttributeRecord> replacement) {
+        RecordCodec codec = new RecordCodec();
+        ArrayList<byte[]> entries = new ArrayList<>(replacement.size());
+        for (AttributeRecord r : replacement) {
+            if (!r.key().equals(key)
+                    || r.observedAt().isBefore(from)
+                    || !r.observedAt().isBefore(to)) {
+                throw TwinException.badData("history.replace-range", "A replacement must be of the series and range");
+            }
+            entries.add(codec.encodeEntry(r));
+        }
+        return onWriter(() -> {
+            long deleted = 0;
+            for (long id : seriesIds(key.tenant(), key.entity(), key.attribute(), key.datasetId(), false)) {
+                deleted += deleteRange(id, from, to);
+            }
+            for (int i = 0; i < replacement.size(); i++) {
+                AttributeRecord r = replacement.get(i);
+                SeriesState st = stateFor(key, r.entityType());
+                insertRecent.setLong(1, st.id);
+                insertRecent.setLong(2, millis(r.observedAt()));
+                insertRecent.setBytes(3, entries.get(i));
+                insertRecent.executeUpdate();
+            }
+            return deleted;
+        });
+    }
+
+    /** Deletes the records of series {@code id} in {@code [from, to)}: whole chunks by key, edge chunks rewritten. */
+    private long deleteRange(long id, Instant from, Instant to) throws SQLException {
+        if (!from.isBefore(to)) {
+            return 0;
+        }
+        long fromMs = millis(from);
+        long toMs = millis(to);
+        long deleted = 0;
+        RecordCodec codec = new RecordCodec();
+        ArrayList<long[]> chunks = new ArrayList<>(); // start, end, count
+        try (PreparedStatement p = writeConnection.prepareStatement(
+                "SELECT start, end, count FROM chunks WHERE series = ? AND start >= ? AND start <= ?")) {
+            p.setLong(1, id);
+            p.setLong(2, dayStart(fromMs));
+            p.setLong(3, toMs);
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    chunks.add(new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)});
+                }
+            }
+        }
+        try (PreparedStatement drop =
+                writeConnection.prepareStatement("DELETE FROM chunks WHERE series = ? AND start = ?")) {
+            for (long[] c : chunks) {
+                if (!Instant.ofEpochMilli(c[0]).isBefore(from) && c[1] < toMs) {
+                    // wholly inside: every entry is at or after the day's start >= from, and before `to`
+                    drop.setLong(1, id);
+                    drop.setLong(2, c[0]);
+                    drop.executeUpdate();
+                    deleted += c[2];
+                    continue;
+                }
+                List<RecordCodec.Entry> all = readChunk(id, c[0]);
+                ArrayList<RecordCodec.Entry> kept = new ArrayList<>(all.size());
+                for (RecordCodec.Entry e : all) {
+                    if (!inRange(e, from, to)) {
+                        kept.add(e);
+                    }
+                }
+                if (kept.size() < all.size()) {
+                    deleted += all.size() - kept.size();
+                    writeChunk(codec, id, c[0], kept);
+                }
+            }
+        }
+        ArrayList<Long> seqs = new ArrayList<>();
+        try (PreparedStatement p = writeConnection.prepareStatement(
+                "SELECT seq, data FROM recent WHERE series = ? AND t >= ? AND t <= ?")) {
+            p.setLong(1, id);
+            p.setLong(2, fromMs);
+            p.setLong(3, toMs);
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    if (inRange(RecordCodec.parseEntry(rs.getBytes(2)), from, to)) {
+                        seqs.add(rs.getLong(1));
+                    }
+                }
+            }
+        }
+        try (PreparedStatement p = writeConnection.prepareStatement("DELETE FROM recent WHERE seq = ?")) {
+            for (long seq : seqs) {
+                p.setLong(1, seq);
+                deleted += p.executeUpdate();
+            }
+        }
+        return deleted;
+    }
+
     /** Work on the writer thread's connection, in one transaction (see INSTANCE OPERATIONS). */
     private interface WriterWork {
         long run() throws SQLException;

@@ -441,6 +441,93 @@ public abstract class HistoryStoreContract {
     }
 
     @Test
+    void replaceRange_replacesExactlyTheRange_acrossChunksAndRecent() {
+        SeriesKey key = SeriesKey.of(CITY_A, LAMP, TEMPERATURE);
+        SeriesKey other = SeriesKey.of(CITY_A, LAMP_2, TEMPERATURE);
+        List<AttributeRecord> all = new ArrayList<>();
+        for (int i = 0; i < 24 * 4; i++) {
+            all.add(reading(key, STREETLIGHT, T0.plus(Duration.ofHours(i)), i));
+            all.add(reading(other, STREETLIGHT, T0.plus(Duration.ofHours(i)), i));
+        }
+        HistoryStore store = open(dir);
+        store.append(all).join();
+        store = reopen(store);
+        try {
+            Instant from = T0.plus(Duration.ofHours(10));
+            Instant to = T0.plus(Duration.ofHours(60));
+            AttributeRecord one = reading(key, STREETLIGHT, from.plusSeconds(5), 1000);
+            assertThat(store.replaceRange(key, from, to, List.of(one))).isEqualTo(50);
+            store = reopen(store);
+            List<AttributeRecord> got = store.read(key, EPOCH, FAR, 0);
+            assertThat(got).hasSize(96 - 50 + 1);
+            assertThat(got.get(10)).isEqualTo(one);
+            assertThat(got.get(11).instance().value()).isEqualTo(60L);
+            assertThat(store.read(other, EPOCH, FAR, 0)).hasSize(96);
+        } finally {
+            store.close();
+        }
+    }
+
+    @Test
+    void retentionPolicy_andDownsampling_runAgainstTheStore() {
+        SeriesKey lamp = SeriesKey.of(CITY_A, LAMP, TEMPERATURE);
+        SeriesKey text = SeriesKey.of(CITY_A, LAMP, Fixtures.term("status"));
+        SeriesKey sensor = SeriesKey.of(CITY_A, LAMP_2, TEMPERATURE);
+        List<AttributeRecord> records = new ArrayList<>();
+        for (int m = 0; m < 3 * 24 * 60; m += 10) { // 3 days, every 10 minutes
+            Instant t = T0.plus(Duration.ofMinutes(m));
+            records.add(reading(lamp, STREETLIGHT, t, m % 60)); // 0,10,...,50 each hour: avg 25
+            records.add(reading(sensor, SENSOR, t, 7));
+            if (m % 60 == 0) {
+                records.add(AttributeRecord.of(
+                        text,
+                        STREETLIGHT,
+                        t,
+                        new Attribute(AttributeKind.PROPERTY, "ok", null, t, null, Map.of(), t, t)));
+            }
+        }
+        HistoryStore store = open(dir);
+        store.append(records).join();
+        store = reopen(store);
+        try {
+            Instant now = T0.plus(Duration.ofDays(3));
+            io.citytwin.history.Downsampling down =
+                    new io.citytwin.history.Downsampling(List.of(new io.citytwin.history.Downsampling.Rule(
+                            CITY_A, STREETLIGHT, Duration.ofDays(1), Duration.ofHours(1))));
+            long saved = down.apply(store, now);
+            assertThat(saved).isEqualTo(48L * 6 - 48);
+            List<AttributeRecord> got = store.read(lamp, EPOCH, FAR, 0);
+            assertThat(got).hasSize(48 + 24 * 6);
+            AttributeRecord first = got.get(0);
+            assertThat(first.observedAt()).isEqualTo(T0);
+            assertThat(first.instance().value()).isEqualTo(25.0);
+            assertThat(first.instance()
+                            .subAttributes()
+                            .get(io.citytwin.history.Downsampling.DOWNSAMPLED)
+                            .value())
+                    .isEqualTo("PT1H");
+            assertThat(got.get(48).instance().subAttributes())
+                    .doesNotContainKey(io.citytwin.history.Downsampling.DOWNSAMPLED);
+            assertThat(store.read(text, EPOCH, FAR, 0)).as("text is kept").hasSize(72);
+            assertThat(store.read(sensor, EPOCH, FAR, 0))
+                    .as("other type untouched")
+                    .hasSize(3 * 24 * 6);
+            assertThat(new io.citytwin.history.Downsampling(down.rules()).apply(store, now))
+                    .as("idempotent")
+                    .isZero();
+
+            io.citytwin.history.store.RetentionPolicy keepTwoDays = new io.citytwin.history.store.RetentionPolicy(
+                    List.of(new io.citytwin.history.store.RetentionPolicy.Rule(CITY_A, null, Duration.ofDays(2))));
+            assertThat(keepTwoDays.apply(store, now)).isEqualTo(24 + 24 + 24 * 6);
+            store = reopen(store);
+            assertThat(store.read(lamp, EPOCH, FAR, 0)).hasSize(24 + 24 * 6);
+            assertThat(store.read(sensor, EPOCH, FAR, 0)).hasSize(2 * 24 * 6);
+        } finally {
+            store.close();
+        }
+    }
+
+    @Test
     void append_afterClose_fails() {
         HistoryStore store = open(dir);
         store.close();

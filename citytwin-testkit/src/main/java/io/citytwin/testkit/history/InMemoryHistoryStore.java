@@ -162,6 +162,24 @@ public final class InMemoryHistoryStore implements HistoryStore {
         return found;
     }
 
+    @Override
+    public synchronized long replaceRange(SeriesKey key, Instant from, Instant to, List<AttributeRecord> replacement) {
+        checkOpen();
+        for (AttributeRecord r : replacement) {
+            if (!r.key().equals(key)
+                    || r.observedAt().isBefore(from)
+                    || !r.observedAt().isBefore(to)) {
+                throw TwinException.badData("history.replace-range", "A replacement must be of the series and range");
+            }
+        }
+        List<AttributeRecord> list = series.getOrDefault(key, new ArrayList<>());
+        int before = list.size();
+        list.removeIf(r -> !r.observedAt().isBefore(from) && r.observedAt().isBefore(to));
+        long deleted = before - list.size();
+        append(replacement);
+        return deleted;
+    }
+
     private static boolean isOf(SeriesKey k, TenantId tenant, EntityId entity, String attribute) {
         return k.tenant().equals(tenant)
                 && k.entity().equals(entity)
