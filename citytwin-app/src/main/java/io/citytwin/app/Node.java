@@ -6,6 +6,7 @@ import io.citytwin.device.PasswordHash;
 import io.citytwin.device.sqlite.SqliteDeviceRegistry;
 import io.citytwin.event.EventLog;
 import io.citytwin.event.InProcessEventLog;
+import io.citytwin.history.HistoryMaintenance;
 import io.citytwin.history.HistoryWriter;
 import io.citytwin.history.sqlite.SqliteHistoryStore;
 import io.citytwin.http.ApiServer;
@@ -47,6 +48,7 @@ public final class Node implements AutoCloseable {
     private final SqliteDeviceRegistry devices;
     private final @Nullable SqliteHistoryStore history;
     private final @Nullable HistoryWriter historyWriter;
+    private final @Nullable HistoryMaintenance maintenance;
     private final EventLog eventLog;
     private final Twin twin;
     private final ContextResolver contexts;
@@ -58,6 +60,7 @@ public final class Node implements AutoCloseable {
             SqliteDeviceRegistry devices,
             @Nullable SqliteHistoryStore history,
             @Nullable HistoryWriter historyWriter,
+            @Nullable HistoryMaintenance maintenance,
             EventLog eventLog,
             Twin twin,
             ContextResolver contexts,
@@ -67,6 +70,7 @@ public final class Node implements AutoCloseable {
         this.devices = devices;
         this.history = history;
         this.historyWriter = historyWriter;
+        this.maintenance = maintenance;
         this.eventLog = eventLog;
         this.twin = twin;
         this.contexts = contexts;
@@ -138,7 +142,10 @@ public final class Node implements AutoCloseable {
         DeviceAuthenticator authenticator = new DeviceAuthenticator(
                 devices, new CredentialCache(clock, Duration.ofMinutes(10), 100_000), PasswordHash.DEFAULT_ITERATIONS);
         ApiServer api;
+        HistoryMaintenance maintenance = null;
         try {
+            maintenance =
+                    history == null ? null : HistoryRules.start(config.history(), history, contexts.core(), clock);
             ApiServer.Builder builder = ApiServer.builder()
                     .twin(twin)
                     .contexts(contexts)
@@ -149,17 +156,20 @@ public final class Node implements AutoCloseable {
                     .port(config.http().port())
                     .devices(devices, authenticator, clock, PasswordHash.DEFAULT_ITERATIONS);
             if (history != null) {
-                builder.history(history);
+                builder.history(history).temporal(config.history().instanceLimit(), clock);
             }
             api = builder.build().start();
         } catch (RuntimeException e) {
+            if (maintenance != null) {
+                maintenance.close();
+            }
             closeHistory(historyWriter, history);
             eventLog.close();
             devices.close();
             repository.close();
             throw e;
         }
-        return new Node(repository, devices, history, historyWriter, eventLog, twin, contexts, codec, api);
+        return new Node(repository, devices, history, historyWriter, maintenance, eventLog, twin, contexts, codec, api);
     }
 
     /** Waits until the history has every change published so far (tests); nothing when history is off. */
@@ -198,6 +208,9 @@ public final class Node implements AutoCloseable {
     @Override
     public void close() {
         api.close();
+        if (maintenance != null) {
+            maintenance.close();
+        }
         closeHistory(historyWriter, history);
         eventLog.close();
         devices.close();
