@@ -145,7 +145,8 @@ final class TemporalHandlers {
             Set<String> attrs,
             Set<AggregationMethod> methods,
             IsoDuration period,
-            Set<String> options) {
+            Set<String> options,
+            Map<String, List<TimeBuckets.Sample>> samples) {
         boolean aggregated() {
             return !methods.isEmpty();
         }
@@ -189,7 +190,8 @@ final class TemporalHandlers {
         if (!methods.isEmpty() && lastN > 0) {
             throw TwinException.badData("temporal.aggr-lastn", "lastN cannot be combined with aggrMethods");
         }
-        return new Temporal(window[0], window[1], timerel, tp, lastN, attrs, methods, period, options);
+        return new Temporal(
+                window[0], window[1], timerel, tp, lastN, attrs, methods, period, options, new java.util.HashMap<>());
     }
 
     /** GET /temporal/entities/{id}. */
@@ -415,9 +417,27 @@ final class TemporalHandlers {
         }
     }
 
-    /** Reads what the response needs of each attribute: one more than the limit, to know about truncation. */
+    /**
+     * Reads what the response needs of each attribute: one more than the limit, to know about truncation. For an
+     * aggregation on the observedAt axis only the newest record (for the attribute's type) and the (time, value)
+     * samples, which the store decodes far more cheaply than whole records.
+     */
     private Map<String, List<AttributeRecord>> fetch(Set<SeriesKey> keys, Temporal t) {
         TreeMap<String, List<AttributeRecord>> byAttribute = new TreeMap<>();
+        if (t.aggregated() && t.timeProperty == TimeProperty.OBSERVED_AT) {
+            for (SeriesKey key : selected(keys, t.attrs)) {
+                List<AttributeRecord> newest = history.read(key, t.from, t.to, 1);
+                if (!newest.isEmpty()) {
+                    byAttribute
+                            .computeIfAbsent(key.attribute(), k -> new ArrayList<>())
+                            .addAll(newest);
+                    List<TimeBuckets.Sample> samples =
+                            t.samples.computeIfAbsent(key.attribute(), k -> new ArrayList<>());
+                    history.scanValues(key, t.from, t.to, (at, v) -> samples.add(new TimeBuckets.Sample(at, v)));
+                }
+            }
+            return byAttribute;
+        }
         int n = t.aggregated() ? 0 : (t.lastN > 0 ? Math.min(t.lastN, instanceLimit) : instanceLimit) + 1;
         for (SeriesKey key : selected(keys, t.attrs)) {
             List<AttributeRecord> records = inWindow(key, t, n, t.lastN > 0);
@@ -517,7 +537,7 @@ final class TemporalHandlers {
             List<AttributeRecord> records = a.getValue();
             String name = ctx.compactIri(a.getKey());
             if (t.aggregated()) {
-                body.put(name, aggregated(records, t));
+                body.put(name, aggregated(records, t.samples.remove(a.getKey()), t));
             } else if (t.options.contains("temporalvalues")) {
                 body.put(name, simplified(records, t));
             } else {
@@ -552,11 +572,16 @@ final class TemporalHandlers {
         return m;
     }
 
-    private static Map<String, Object> aggregated(List<AttributeRecord> records, Temporal t) {
-        List<TimeBuckets.Sample> samples = new ArrayList<>(records.size());
-        for (AttributeRecord rec : records) {
-            samples.add(new TimeBuckets.Sample(
-                    t.timeProperty.of(rec), rec.instance().value()));
+    private static Map<String, Object> aggregated(
+            List<AttributeRecord> records, @Nullable List<TimeBuckets.Sample> scanned, Temporal t) {
+        List<TimeBuckets.Sample> samples = scanned;
+        if (samples == null) {
+            samples = new ArrayList<>(records.size());
+            for (AttributeRecord rec : records) {
+                samples.add(new TimeBuckets.Sample(
+                        t.timeProperty.of(rec), rec.instance().value()));
+            }
+            samples.sort(Comparator.comparing(TimeBuckets.Sample::at));
         }
         Instant from = t.from.equals(IsoTimes.MIN) ? samples.get(0).at() : t.from;
         Instant to =

@@ -242,6 +242,25 @@ final class RecordCodec {
         }
     }
 
+    /** Only the value of the entry's attribute (what aggregation needs), as {@link Attribute#value()} holds it. */
+    Object decodeValue(Entry e) {
+        in.reset(e.buf, e.off, e.len);
+        try {
+            in.readZigzag();
+            in.readVarint();
+            AttributeKind kind = in.readKind();
+            in.readByte();
+            Object value = in.readJson();
+            return kind == AttributeKind.GEO_PROPERTY ? GeoJson.parse(value) : value;
+        } catch (TwinException ex) {
+            throw ex;
+        } catch (RuntimeException ex) {
+            throw corrupt(ex);
+        } finally {
+            in.release();
+        }
+    }
+
     private Attribute readAttribute(Instant axis, Instant recordModified, @Nullable String topDataset) {
         AttributeKind kind = in.readKind();
         int flags = in.readByte();

@@ -36,6 +36,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -278,13 +279,45 @@ public final class SqliteHistoryStore implements HistoryStore {
         return read(key, from, to, firstN, false);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Decodes only the time and the value of each entry, not the whole attribute.
+     */
+    @Override
+    public void scanValues(SeriesKey key, Instant from, Instant to, BiConsumer<Instant, Object> sink) {
+        Selected s = select(key, from, to, 0, true);
+        if (s != null) {
+            RecordCodec codec = new RecordCodec();
+            for (RecordCodec.Entry e : s.entries) {
+                sink.accept(e.time(), codec.decodeValue(e));
+            }
+        }
+    }
+
     /** A range read keeping the last ({@code fromEnd}) or the first {@code lastN} records when lastN > 0. */
     private List<AttributeRecord> read(SeriesKey key, Instant from, Instant to, int lastN, boolean fromEnd) {
+        Selected s = select(key, from, to, lastN, fromEnd);
+        if (s == null) {
+            return List.of();
+        }
+        RecordCodec codec = new RecordCodec();
+        ArrayList<AttributeRecord> out = new ArrayList<>(s.entries.size());
+        for (RecordCodec.Entry e : s.entries) {
+            out.add(codec.decode(key, s.type, e));
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    /** The entries a read returns, in time order, and the series' type. */
+    private record Selected(List<RecordCodec.Entry> entries, String type) {}
+
+    private @Nullable Selected select(SeriesKey key, Instant from, Instant to, int lastN, boolean fromEnd) {
         if (lastN < 0) {
             throw TwinException.badData("history.lastN-negative", "lastN must not be negative, not " + lastN);
         }
         if (!from.isBefore(to)) {
-            return List.of();
+            return null;
         }
         Connection c = borrow();
         List<RecordCodec.Entry> selected;
@@ -297,7 +330,7 @@ public final class SqliteHistoryStore implements HistoryStore {
                 try (ResultSet rs = p.executeQuery()) {
                     if (!rs.next()) {
                         c.commit();
-                        return List.of();
+                        return null;
                     }
                     id = rs.getLong(1);
                     type = rs.getString(2);
@@ -306,22 +339,61 @@ public final class SqliteHistoryStore implements HistoryStore {
             long fromMs = millis(from);
             long toMs = millis(to);
             ArrayList<RecordCodec.Entry> recent = new ArrayList<>();
-            try (PreparedStatement p =
-                    c.prepareStatement("SELECT data FROM recent WHERE series = ? AND t >= ? AND t <= ? ORDER BY seq")) {
-                p.setLong(1, id);
-                p.setLong(2, fromMs);
-                p.setLong(3, toMs);
-                try (ResultSet rs = p.executeQuery()) {
-                    while (rs.next()) {
-                        RecordCodec.Entry e = RecordCodec.parseEntry(rs.getBytes(1));
-                        if (inRange(e, from, to)) {
-                            recent.add(e);
+            if (fromEnd && lastN > 0) {
+                // the newest lastN rows through the index, plus every row of the boundary millisecond (exact times
+                // within one ms are only known after parsing); older rows can never be among the last N
+                TreeMap<Long, RecordCodec.Entry> bySeq = new TreeMap<>();
+                long boundary = Long.MIN_VALUE;
+                int fetched = 0;
+                try (PreparedStatement p = c.prepareStatement("SELECT seq, t, data FROM recent"
+                        + " WHERE series = ? AND t >= ? AND t <= ? ORDER BY t DESC, seq DESC LIMIT ?")) {
+                    p.setLong(1, id);
+                    p.setLong(2, fromMs);
+                    p.setLong(3, toMs);
+                    p.setInt(4, lastN);
+                    try (ResultSet rs = p.executeQuery()) {
+                        while (rs.next()) {
+                            boundary = rs.getLong(2);
+                            fetched++;
+                            bySeq.put(rs.getLong(1), RecordCodec.parseEntry(rs.getBytes(3)));
+                        }
+                    }
+                }
+                if (fetched == lastN) {
+                    try (PreparedStatement p =
+                            c.prepareStatement("SELECT seq, data FROM recent WHERE series = ? AND t = ?")) {
+                        p.setLong(1, id);
+                        p.setLong(2, boundary);
+                        try (ResultSet rs = p.executeQuery()) {
+                            while (rs.next()) {
+                                bySeq.putIfAbsent(rs.getLong(1), RecordCodec.parseEntry(rs.getBytes(2)));
+                            }
+                        }
+                    }
+                }
+                for (RecordCodec.Entry e : bySeq.values()) { // append order
+                    if (inRange(e, from, to)) {
+                        recent.add(e);
+                    }
+                }
+            } else {
+                try (PreparedStatement p = c.prepareStatement(
+                        "SELECT data FROM recent WHERE series = ? AND t >= ? AND t <= ? ORDER BY t, seq")) {
+                    p.setLong(1, id);
+                    p.setLong(2, fromMs);
+                    p.setLong(3, toMs);
+                    try (ResultSet rs = p.executeQuery()) {
+                        while (rs.next()) {
+                            RecordCodec.Entry e = RecordCodec.parseEntry(rs.getBytes(1));
+                            if (inRange(e, from, to)) {
+                                recent.add(e);
+                            }
                         }
                     }
                 }
             }
             ArrayList<List<RecordCodec.Entry>> chunks = new ArrayList<>(); // newest first (oldest first: !fromEnd)
-            try (PreparedStatement p = c.prepareStatement("SELECT start, data FROM chunks"
+            try (PreparedStatement p = c.prepareStatement("SELECT start, end, data FROM chunks"
                     + " WHERE series = ? AND start >= ? AND start <= ? ORDER BY start "
                     + (fromEnd ? "DESC" : "ASC"))) {
                 p.setLong(1, id);
@@ -331,8 +403,12 @@ public final class SqliteHistoryStore implements HistoryStore {
                     int held = 0;
                     while (rs.next()) {
                         long start = rs.getLong(1);
+                        if (fromEnd && lastN > 0 && held + countAfter(recent, rs.getLong(2)) >= lastN) {
+                            break; // newer entries already fill lastN: this chunk (its blob unread) and older ones
+                            // can't
+                        }
                         ArrayList<RecordCodec.Entry> in = new ArrayList<>();
-                        for (RecordCodec.Entry e : RecordCodec.parseChunk(rs.getBytes(2))) {
+                        for (RecordCodec.Entry e : RecordCodec.parseChunk(rs.getBytes(3))) {
                             if (inRange(e, from, to)) {
                                 in.add(e);
                             }
@@ -370,12 +446,7 @@ public final class SqliteHistoryStore implements HistoryStore {
         } finally {
             giveBack(c);
         }
-        RecordCodec codec = new RecordCodec();
-        ArrayList<AttributeRecord> out = new ArrayList<>(selected.size());
-        for (RecordCodec.Entry e : selected) {
-            out.add(codec.decode(key, type, e));
-        }
-        return Collections.unmodifiableList(out);
+        return new Selected(selected, type);
     }
 
     @Override
@@ -1278,6 +1349,17 @@ public final class SqliteHistoryStore implements HistoryStore {
         int n = 0;
         for (RecordCodec.Entry e : entries) {
             if (millis(e.time()) >= startMs) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Entries whose time is after every entry of the millisecond {@code ms} (their ms is later). */
+    private static int countAfter(List<RecordCodec.Entry> entries, long ms) {
+        int n = 0;
+        for (RecordCodec.Entry e : entries) {
+            if (millis(e.time()) > ms) {
                 n++;
             }
         }

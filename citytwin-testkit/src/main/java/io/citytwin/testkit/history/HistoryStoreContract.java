@@ -322,6 +322,35 @@ public abstract class HistoryStoreContract {
     }
 
     @Test
+    void scanValues_givesTimesAndValuesOfTheRange_inOrder() {
+        SeriesKey key = SeriesKey.of(CITY_A, LAMP, TEMPERATURE);
+        List<AttributeRecord> all = new ArrayList<>();
+        for (int i = 0; i < 24 * 3; i++) {
+            all.add(reading(
+                    key, STREETLIGHT, T0.plus(Duration.ofMinutes(60L * i + 7)).plusNanos(i), i));
+        }
+        HistoryStore store = open(dir);
+        store.append(all.subList(0, 50)).join();
+        store = reopen(store);
+        store.append(all.subList(50, all.size())).join();
+        try {
+            Instant from = all.get(3).observedAt();
+            Instant to = all.get(60).observedAt();
+            List<Object[]> got = new ArrayList<>();
+            store.scanValues(key, from, to, (t, v) -> got.add(new Object[] {t, v}));
+            assertThat(got).hasSize(57);
+            for (int i = 0; i < got.size(); i++) {
+                assertThat(got.get(i)[0]).isEqualTo(all.get(i + 3).observedAt());
+                assertThat(got.get(i)[1]).isEqualTo((long) (i + 3));
+            }
+            List<AttributeRecord> last = store.read(key, EPOCH, FAR, 30);
+            assertThat(last).containsExactlyElementsOf(all.subList(all.size() - 30, all.size()));
+        } finally {
+            store.close();
+        }
+    }
+
+    @Test
     void entities_indexBySeries_tenantTypeAndId_onlyWithRecords() {
         EntityId sensor = EntityId.of("urn:ngsi-ld:Sensor:9");
         try (HistoryStore store = open(dir)) {
