@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -51,12 +52,72 @@ public record CityTwinConfig(
      *
      * @param enabled whether every attribute change is recorded; off gives the highest update throughput and no
      *     temporal API
+     * @param instanceLimit the most instances of one attribute in one temporal response (beyond: 206 and
+     *     Content-Range)
+     * @param retention how long history is kept, per tenant and optionally entity type; none = forever
+     * @param downsampling old data kept as one average/min/max/count record per period, per tenant and type
+     * @param maintenanceEvery how often retention and downsampling run
      */
-    public record History(@JsonProperty("enabled") Boolean enabled) {
-        static final History DEFAULTS = new History(null);
+    public record History(
+            @JsonProperty("enabled") Boolean enabled,
+            @JsonProperty("instanceLimit") Integer instanceLimit,
+            @JsonProperty("retention") List<Retention> retention,
+            @JsonProperty("downsampling") List<Downsample> downsampling,
+            @JsonProperty("maintenanceEvery") Duration maintenanceEvery) {
+        static final History DEFAULTS = new History(null, null, null, null, null);
 
         public History {
             enabled = enabled == null ? Boolean.TRUE : enabled;
+            instanceLimit = instanceLimit == null ? 10_000 : instanceLimit;
+            if (instanceLimit < 1) {
+                throw new IllegalArgumentException("history.instanceLimit must be positive");
+            }
+            retention = retention == null ? List.of() : List.copyOf(retention);
+            downsampling = downsampling == null ? List.of() : List.copyOf(downsampling);
+            maintenanceEvery = maintenanceEvery == null ? Duration.ofHours(1) : maintenanceEvery;
+        }
+
+        /** This history setting with another instance limit. */
+        History withInstanceLimit(int limit) {
+            return new History(enabled, limit, retention, downsampling, maintenanceEvery);
+        }
+    }
+
+    /**
+     * A retention rule: keep the history of {@code tenant} (entities of {@code type} only, when given) for {@code
+     * keep}.
+     *
+     * @param tenant the tenant ({@code default} for requests without NGSILD-Tenant)
+     * @param type an entity type: a short name of the core context or a full IRI; null = every type
+     * @param keep how long, an ISO 8601 duration (e.g. P90D)
+     */
+    public record Retention(
+            @JsonProperty("tenant") String tenant,
+            @JsonProperty("type") String type,
+            @JsonProperty("keep") Duration keep) {
+        public Retention {
+            tenant = tenant == null ? "default" : tenant;
+            if (keep == null) {
+                throw new IllegalArgumentException("a history.retention rule needs keep");
+            }
+        }
+    }
+
+    /**
+     * A downsampling rule: history of {@code tenant} (and {@code type}) older than {@code olderThan} is kept as one
+     * record per {@code period}.
+     */
+    public record Downsample(
+            @JsonProperty("tenant") String tenant,
+            @JsonProperty("type") String type,
+            @JsonProperty("olderThan") Duration olderThan,
+            @JsonProperty("period") Duration period) {
+        public Downsample {
+            tenant = tenant == null ? "default" : tenant;
+            period = period == null ? Duration.ofHours(1) : period;
+            if (olderThan == null) {
+                throw new IllegalArgumentException("a history.downsampling rule needs olderThan");
+            }
         }
     }
 
@@ -156,7 +217,22 @@ public record CityTwinConfig(
 
     /** This configuration with history on or off. */
     CityTwinConfig withHistory(boolean enabled) {
-        return new CityTwinConfig(dataDir, http, store, contexts, new History(enabled));
+        return new CityTwinConfig(
+                dataDir,
+                http,
+                store,
+                contexts,
+                new History(
+                        enabled,
+                        history.instanceLimit(),
+                        history.retention(),
+                        history.downsampling(),
+                        history.maintenanceEvery()));
+    }
+
+    /** This configuration with another history (retention, downsampling, limits). */
+    CityTwinConfig withHistory(History h) {
+        return new CityTwinConfig(dataDir, http, store, contexts, h);
     }
 
     /** This configuration with the given overrides applied (nulls keep the file's values). */

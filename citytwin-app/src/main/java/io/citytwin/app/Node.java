@@ -5,6 +5,7 @@ import io.citytwin.device.DeviceAuthenticator;
 import io.citytwin.device.PasswordHash;
 import io.citytwin.device.sqlite.SqliteDeviceRegistry;
 import io.citytwin.event.EventLog;
+import io.citytwin.history.HistoryMaintenance;
 import io.citytwin.history.HistoryWriter;
 import io.citytwin.history.sqlite.SqliteHistoryStore;
 import io.citytwin.http.ApiServer;
@@ -46,6 +47,7 @@ public final class Node implements AutoCloseable {
     private final SqliteDeviceRegistry devices;
     private final @Nullable SqliteHistoryStore history;
     private final @Nullable HistoryWriter historyWriter;
+    private final @Nullable HistoryMaintenance maintenance;
     private final EventLog eventLog;
     private final Twin twin;
     private final ContextResolver contexts;
@@ -57,6 +59,7 @@ public final class Node implements AutoCloseable {
             SqliteDeviceRegistry devices,
             @Nullable SqliteHistoryStore history,
             @Nullable HistoryWriter historyWriter,
+            @Nullable HistoryMaintenance maintenance,
             EventLog eventLog,
             Twin twin,
             ContextResolver contexts,
@@ -66,6 +69,7 @@ public final class Node implements AutoCloseable {
         this.devices = devices;
         this.history = history;
         this.historyWriter = historyWriter;
+        this.maintenance = maintenance;
         this.eventLog = eventLog;
         this.twin = twin;
         this.contexts = contexts;
@@ -133,14 +137,23 @@ public final class Node implements AutoCloseable {
                 .description("Changes kept in the store's journal for consumers that have not processed them")
                 .register(metrics);
         SqliteDeviceRegistry devices = SqliteDeviceRegistry.open(dir, clock);
-        SqliteHistoryStore history = SqliteHistoryStore.open(dir);
-        HistoryWriter historyWriter = new HistoryWriter(
-                        eventLog, history, (problem, cause) -> LOG.error("History: {}", problem, cause))
-                .start();
+        SqliteHistoryStore history = null;
+        HistoryWriter historyWriter = null;
+        if (config.history().enabled()) {
+            history = SqliteHistoryStore.open(dir);
+            historyWriter = new HistoryWriter(
+                            eventLog, history, (problem, cause) -> LOG.error("History: {}", problem, cause))
+                    .start();
+        } else {
+            repository.forgetConsumer(HistoryWriter.CONSUMER); // the journal need not keep changes for it
+        }
         DeviceAuthenticator authenticator = new DeviceAuthenticator(
                 devices, new CredentialCache(clock, Duration.ofMinutes(10), 100_000), PasswordHash.DEFAULT_ITERATIONS);
         ApiServer api;
+        HistoryMaintenance maintenance = null;
         try {
+            maintenance =
+                    history == null ? null : HistoryRules.start(config.history(), history, contexts.core(), clock);
             ApiServer.Builder builder = ApiServer.builder()
                     .twin(twin)
                     .contexts(contexts)
@@ -151,16 +164,19 @@ public final class Node implements AutoCloseable {
                     .port(config.http().port())
                     .devices(devices, authenticator, clock, PasswordHash.DEFAULT_ITERATIONS);
             if (history != null) {
-                builder.history(history);
+                builder.history(history).temporal(config.history().instanceLimit(), clock);
             }
             api = builder.build().start();
         } catch (RuntimeException e) {
+            if (maintenance != null) {
+                maintenance.close();
+            }
             closeHistory(historyWriter, history);
             devices.close();
             repository.close();
             throw e;
         }
-        return new Node(repository, devices, history, historyWriter, eventLog, twin, contexts, codec, api);
+        return new Node(repository, devices, history, historyWriter, maintenance, eventLog, twin, contexts, codec, api);
     }
 
     /** Waits until the history has every change published so far (tests); nothing when history is off. */
@@ -199,6 +215,9 @@ public final class Node implements AutoCloseable {
     @Override
     public void close() {
         api.close();
+        if (maintenance != null) {
+            maintenance.close();
+        }
         closeHistory(historyWriter, history);
         devices.close();
         repository.close(); // stops the event log after the last commit

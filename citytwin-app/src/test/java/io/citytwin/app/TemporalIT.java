@@ -58,6 +58,21 @@ class TemporalIT {
     }
 
     @Test
+    void historySwitchedOff_keepsNoHistoryDatabase_andHasNoTemporalApi(@TempDir Path off) {
+        try (Node n = Node.start(
+                CityTwinConfig.defaults().override(0, "127.0.0.1", off).withHistory(false),
+                InstantSource.system(),
+                Map.of())) {
+            Api a = new Api(n.httpPort());
+            assertThat(a.post(E, Map.of("id", "urn:x:nohist", "type", "T", "v", Map.of("type", "Property", "value", 1)))
+                            .status())
+                    .isEqualTo(201);
+            assertThat(a.get(T + "urn:x:nohist").status()).isNotEqualTo(200);
+        }
+        assertThat(off.resolve("history.db")).doesNotExist();
+    }
+
+    @Test
     void wholeHistory_normalized_inTimeOrder() {
         Map<String, Object> e =
                 api.get(T + "urn:ngsi-ld:AirQualityObserved:a1?attrs=pm25").obj();

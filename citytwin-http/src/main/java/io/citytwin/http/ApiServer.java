@@ -80,8 +80,16 @@ public final class ApiServer implements AutoCloseable {
             r.get(v1 + "/attributes/{attrId}", h(discovery::attribute));
             r.get("/ngsi-ld/ex/v1/tenants", h(discovery::tenants));
             if (b.history != null) {
-                TemporalHandlers temporal = new TemporalHandlers(twin, b.history, codec, out);
+                TemporalHandlers temporal =
+                        new TemporalHandlers(twin, b.history, codec, out, limits, b.clock, b.temporalInstanceLimit);
+                r.get(v1 + "/temporal/entities", h(temporal::query));
+                r.post(v1 + "/temporal/entities", h(temporal::create));
                 r.get(v1 + "/temporal/entities/{id}", h(temporal::retrieve));
+                r.delete(v1 + "/temporal/entities/{id}", h(temporal::delete));
+                r.post(v1 + "/temporal/entities/{id}/attrs", h(temporal::appendAttrs));
+                r.delete(v1 + "/temporal/entities/{id}/attrs/{attrId}", h(temporal::deleteAttr));
+                r.patch(v1 + "/temporal/entities/{id}/attrs/{attrId}/{instanceId}", h(temporal::patchInstance));
+                r.delete(v1 + "/temporal/entities/{id}/attrs/{attrId}/{instanceId}", h(temporal::deleteInstance));
             }
             if (b.devices != null) {
                 DeviceHandlers devices = new DeviceHandlers(
@@ -229,12 +237,26 @@ public final class ApiServer implements AutoCloseable {
         private io.citytwin.device.DeviceAuthenticator authenticator;
         private java.time.InstantSource clock = java.time.InstantSource.system();
         private int hashIterations = io.citytwin.device.PasswordHash.DEFAULT_ITERATIONS;
+        private int temporalInstanceLimit = TemporalHandlers.DEFAULT_INSTANCE_LIMIT;
 
         private Builder() {}
 
-        /** Serves the temporal API ({@code /ngsi-ld/v1/temporal/entities/{id}}) from this history store. */
+        /** Serves the temporal API ({@code /ngsi-ld/v1/temporal/entities}) from this history store. */
         public Builder history(io.citytwin.history.store.HistoryStore store) {
             this.history = store;
+            return this;
+        }
+
+        /**
+         * The temporal API: the most instances of one attribute in one response (beyond: 206 Partial Content with a
+         * Content-Range, see the temporal handlers), and the clock that stamps temporal writes.
+         */
+        public Builder temporal(int instanceLimit, java.time.InstantSource clock) {
+            if (instanceLimit < 1) {
+                throw new IllegalArgumentException("instanceLimit must be positive, not " + instanceLimit);
+            }
+            this.temporalInstanceLimit = instanceLimit;
+            this.clock = Objects.requireNonNull(clock);
             return this;
         }
 

@@ -25,6 +25,8 @@ import org.jspecify.annotations.Nullable;
  *               second is the time axis' epoch second minus the previous entry's (0 before the first entry), so
  *               one-minute data costs one byte of time; a `recent` row holds one entry on its own (delta from 0)
  *   payload   = modifiedSecond:zigzag-varint (minus the time axis' second) modifiedNano:varint attribute
+ *               [instanceId:string]   only when the record's instanceId is not the derived one (AttributeRecord);
+ *               payloads written before instance ids existed end after the attribute, so they read back as derived
  *   attribute = kind flags:u8 value [datasetId:string] [observedAt] [unitCode:string] [createdAt] [modifiedAt]
  *               [subCount:varint (name:string attribute)*]
  *               flags: 1 datasetId, 2 observedAt, 4 unitCode, 8 createdAt, 16 modifiedAt, 32 subs,
@@ -91,6 +93,9 @@ final class RecordCodec {
         out.writeZigzag(Math.subtractExact(r.modifiedAt().getEpochSecond(), axis.getEpochSecond()));
         out.writeVarint(r.modifiedAt().getNano());
         writeAttribute(r.instance(), axis, r.modifiedAt(), true);
+        if (!r.hasDerivedInstanceId()) {
+            out.writeString(r.instanceId());
+        }
         return out.toByteArray();
     }
 
@@ -220,16 +225,39 @@ final class RecordCodec {
             long modSecond = Math.addExact(e.second, in.readZigzag());
             Instant modified = Instant.ofEpochSecond(modSecond, in.readVarint());
             Attribute a = readAttribute(axis, modified, key.datasetId());
+            if (in.atEnd()) {
+                return new AttributeRecord(key, type, axis, modified, a);
+            }
+            String instanceId = in.readString();
             if (!in.atEnd()) {
                 throw new IllegalStateException("Trailing bytes");
             }
-            return new AttributeRecord(key, type, axis, modified, a);
+            return new AttributeRecord(key, type, axis, modified, a, instanceId);
         } catch (TwinException ex) {
             throw ex;
         } catch (RuntimeException ex) {
             throw corrupt(ex);
         } finally {
             in.release(); // do not pin the chunk
+        }
+    }
+
+    /** Only the value of the entry's attribute (what aggregation needs), as {@link Attribute#value()} holds it. */
+    Object decodeValue(Entry e) {
+        in.reset(e.buf, e.off, e.len);
+        try {
+            in.readZigzag();
+            in.readVarint();
+            AttributeKind kind = in.readKind();
+            in.readByte();
+            Object value = in.readJson();
+            return kind == AttributeKind.GEO_PROPERTY ? GeoJson.parse(value) : value;
+        } catch (TwinException ex) {
+            throw ex;
+        } catch (RuntimeException ex) {
+            throw corrupt(ex);
+        } finally {
+            in.release();
         }
     }
 

@@ -1,6 +1,7 @@
 package io.citytwin.history.sqlite;
 
 import io.citytwin.history.store.AttributeRecord;
+import io.citytwin.history.store.HistoryEntity;
 import io.citytwin.history.store.HistoryStore;
 import io.citytwin.history.store.SeriesKey;
 import io.citytwin.sqlite.Sqlite;
@@ -26,6 +27,7 @@ import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -34,6 +36,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -92,6 +95,11 @@ import org.slf4j.LoggerFactory;
  * come from one snapshot (a concurrent packing round is either wholly visible or not at all). The covering chunks
  * are read newest first; for lastN the read stops as soon as it holds N entries at or after the current chunk's
  * start. Entries are filtered by exact time and only the returned ones are decoded.
+ *
+ * INSTANCE OPERATIONS (temporal API writes: delete a series or an entity's history, replace or delete one instance)
+ * run on the writer thread like retention, each in one transaction. An instance is found by its instanceId: a derived
+ * id carries its time, so only the chunk of that day and the recent rows of that millisecond are decoded; an
+ * explicit id needs a scan of the attribute's series. Afterwards the writer's bookkeeping is rebuilt (resetState).
  *
  * RETENTION (deleteBefore) runs on the writer thread: whole chunks before the cutoff's day are deleted by primary
  * key, the cutoff's day is read-modify-written, and recent rows are deleted through the index.
@@ -263,11 +271,53 @@ public final class SqliteHistoryStore implements HistoryStore {
 
     @Override
     public List<AttributeRecord> read(SeriesKey key, Instant from, Instant to, int lastN) {
+        return read(key, from, to, lastN, true);
+    }
+
+    @Override
+    public List<AttributeRecord> readFirst(SeriesKey key, Instant from, Instant to, int firstN) {
+        return read(key, from, to, firstN, false);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Decodes only the time and the value of each entry, not the whole attribute.
+     */
+    @Override
+    public void scanValues(SeriesKey key, Instant from, Instant to, BiConsumer<Instant, Object> sink) {
+        Selected s = select(key, from, to, 0, true);
+        if (s != null) {
+            RecordCodec codec = new RecordCodec();
+            for (RecordCodec.Entry e : s.entries) {
+                sink.accept(e.time(), codec.decodeValue(e));
+            }
+        }
+    }
+
+    /** A range read keeping the last ({@code fromEnd}) or the first {@code lastN} records when lastN > 0. */
+    private List<AttributeRecord> read(SeriesKey key, Instant from, Instant to, int lastN, boolean fromEnd) {
+        Selected s = select(key, from, to, lastN, fromEnd);
+        if (s == null) {
+            return List.of();
+        }
+        RecordCodec codec = new RecordCodec();
+        ArrayList<AttributeRecord> out = new ArrayList<>(s.entries.size());
+        for (RecordCodec.Entry e : s.entries) {
+            out.add(codec.decode(key, s.type, e));
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    /** The entries a read returns, in time order, and the series' type. */
+    private record Selected(List<RecordCodec.Entry> entries, String type) {}
+
+    private @Nullable Selected select(SeriesKey key, Instant from, Instant to, int lastN, boolean fromEnd) {
         if (lastN < 0) {
             throw TwinException.badData("history.lastN-negative", "lastN must not be negative, not " + lastN);
         }
         if (!from.isBefore(to)) {
-            return List.of();
+            return null;
         }
         Connection c = borrow();
         List<RecordCodec.Entry> selected;
@@ -280,7 +330,7 @@ public final class SqliteHistoryStore implements HistoryStore {
                 try (ResultSet rs = p.executeQuery()) {
                     if (!rs.next()) {
                         c.commit();
-                        return List.of();
+                        return null;
                     }
                     id = rs.getLong(1);
                     type = rs.getString(2);
@@ -289,23 +339,63 @@ public final class SqliteHistoryStore implements HistoryStore {
             long fromMs = millis(from);
             long toMs = millis(to);
             ArrayList<RecordCodec.Entry> recent = new ArrayList<>();
-            try (PreparedStatement p =
-                    c.prepareStatement("SELECT data FROM recent WHERE series = ? AND t >= ? AND t <= ? ORDER BY seq")) {
-                p.setLong(1, id);
-                p.setLong(2, fromMs);
-                p.setLong(3, toMs);
-                try (ResultSet rs = p.executeQuery()) {
-                    while (rs.next()) {
-                        RecordCodec.Entry e = RecordCodec.parseEntry(rs.getBytes(1));
-                        if (inRange(e, from, to)) {
-                            recent.add(e);
+            if (fromEnd && lastN > 0) {
+                // the newest lastN rows through the index, plus every row of the boundary millisecond (exact times
+                // within one ms are only known after parsing); older rows can never be among the last N
+                TreeMap<Long, RecordCodec.Entry> bySeq = new TreeMap<>();
+                long boundary = Long.MIN_VALUE;
+                int fetched = 0;
+                try (PreparedStatement p = c.prepareStatement("SELECT seq, t, data FROM recent"
+                        + " WHERE series = ? AND t >= ? AND t <= ? ORDER BY t DESC, seq DESC LIMIT ?")) {
+                    p.setLong(1, id);
+                    p.setLong(2, fromMs);
+                    p.setLong(3, toMs);
+                    p.setInt(4, lastN);
+                    try (ResultSet rs = p.executeQuery()) {
+                        while (rs.next()) {
+                            boundary = rs.getLong(2);
+                            fetched++;
+                            bySeq.put(rs.getLong(1), RecordCodec.parseEntry(rs.getBytes(3)));
+                        }
+                    }
+                }
+                if (fetched == lastN) {
+                    try (PreparedStatement p =
+                            c.prepareStatement("SELECT seq, data FROM recent WHERE series = ? AND t = ?")) {
+                        p.setLong(1, id);
+                        p.setLong(2, boundary);
+                        try (ResultSet rs = p.executeQuery()) {
+                            while (rs.next()) {
+                                bySeq.putIfAbsent(rs.getLong(1), RecordCodec.parseEntry(rs.getBytes(2)));
+                            }
+                        }
+                    }
+                }
+                for (RecordCodec.Entry e : bySeq.values()) { // append order
+                    if (inRange(e, from, to)) {
+                        recent.add(e);
+                    }
+                }
+            } else {
+                try (PreparedStatement p = c.prepareStatement(
+                        "SELECT data FROM recent WHERE series = ? AND t >= ? AND t <= ? ORDER BY t, seq")) {
+                    p.setLong(1, id);
+                    p.setLong(2, fromMs);
+                    p.setLong(3, toMs);
+                    try (ResultSet rs = p.executeQuery()) {
+                        while (rs.next()) {
+                            RecordCodec.Entry e = RecordCodec.parseEntry(rs.getBytes(1));
+                            if (inRange(e, from, to)) {
+                                recent.add(e);
+                            }
                         }
                     }
                 }
             }
-            ArrayList<List<RecordCodec.Entry>> chunks = new ArrayList<>(); // newest first
-            try (PreparedStatement p = c.prepareStatement("SELECT start, data FROM chunks"
-                    + " WHERE series = ? AND start >= ? AND start <= ? ORDER BY start DESC")) {
+            ArrayList<List<RecordCodec.Entry>> chunks = new ArrayList<>(); // newest first (oldest first: !fromEnd)
+            try (PreparedStatement p = c.prepareStatement("SELECT start, end, data FROM chunks"
+                    + " WHERE series = ? AND start >= ? AND start <= ? ORDER BY start "
+                    + (fromEnd ? "DESC" : "ASC"))) {
                 p.setLong(1, id);
                 p.setLong(2, dayStart(fromMs));
                 p.setLong(3, toMs);
@@ -313,28 +403,41 @@ public final class SqliteHistoryStore implements HistoryStore {
                     int held = 0;
                     while (rs.next()) {
                         long start = rs.getLong(1);
+                        if (fromEnd && lastN > 0 && held + countAfter(recent, rs.getLong(2)) >= lastN) {
+                            break; // newer entries already fill lastN: this chunk (its blob unread) and older ones
+                            // can't
+                        }
                         ArrayList<RecordCodec.Entry> in = new ArrayList<>();
-                        for (RecordCodec.Entry e : RecordCodec.parseChunk(rs.getBytes(2))) {
+                        for (RecordCodec.Entry e : RecordCodec.parseChunk(rs.getBytes(3))) {
                             if (inRange(e, from, to)) {
                                 in.add(e);
                             }
                         }
                         chunks.add(in);
                         held += in.size();
-                        if (lastN > 0 && held + countAtOrAfter(recent, start) >= lastN) {
-                            break; // every older chunk holds only older entries
+                        if (lastN > 0
+                                && held
+                                                + (fromEnd
+                                                        ? countAtOrAfter(recent, start)
+                                                        : countBefore(recent, start + DAY_MS))
+                                        >= lastN) {
+                            break; // every older (newer: !fromEnd) chunk holds only older (newer) entries
                         }
                     }
                 }
             }
             c.commit();
             ArrayList<RecordCodec.Entry> all = new ArrayList<>();
-            for (int i = chunks.size() - 1; i >= 0; i--) {
-                all.addAll(chunks.get(i));
+            for (int i = 0; i < chunks.size(); i++) {
+                all.addAll(chunks.get(fromEnd ? chunks.size() - 1 - i : i));
             }
             all.addAll(recent);
             all.sort(RecordCodec.Entry::compareTime); // stable: equal times keep append order
-            selected = lastN > 0 && all.size() > lastN ? all.subList(all.size() - lastN, all.size()) : all;
+            if (lastN > 0 && all.size() > lastN) {
+                selected = fromEnd ? all.subList(all.size() - lastN, all.size()) : all.subList(0, lastN);
+            } else {
+                selected = all;
+            }
         } catch (SQLException e) {
             rollbackQuietly(c, e);
             LOG.error("Cannot read the history store {}", file, e);
@@ -343,12 +446,7 @@ public final class SqliteHistoryStore implements HistoryStore {
         } finally {
             giveBack(c);
         }
-        RecordCodec codec = new RecordCodec();
-        ArrayList<AttributeRecord> out = new ArrayList<>(selected.size());
-        for (RecordCodec.Entry e : selected) {
-            out.add(codec.decode(key, type, e));
-        }
-        return Collections.unmodifiableList(out);
+        return new Selected(selected, type);
     }
 
     @Override
@@ -376,6 +474,386 @@ public final class SqliteHistoryStore implements HistoryStore {
         } finally {
             giveBack(c);
         }
+    }
+
+    @Override
+    public List<HistoryEntity> entities(TenantId tenant, @Nullable Set<String> types) {
+        if (types != null && types.isEmpty()) {
+            return List.of();
+        }
+        StringBuilder sql = new StringBuilder("SELECT entity, entity_type, max(id) FROM series s WHERE tenant = ?");
+        if (types != null) {
+            sql.append(" AND entity_type IN (")
+                    .append("?,".repeat(types.size() - 1))
+                    .append("?)");
+        }
+        sql.append(" AND (EXISTS (SELECT 1 FROM recent r WHERE r.series = s.id)"
+                + " OR EXISTS (SELECT 1 FROM chunks k WHERE k.series = s.id)) GROUP BY entity ORDER BY entity");
+        Connection c = borrow();
+        try (PreparedStatement p = c.prepareStatement(sql.toString())) {
+            p.setString(1, tenant.value());
+            int i = 2;
+            if (types != null) {
+                for (String t : types) {
+                    p.setString(i++, t);
+                }
+            }
+            ArrayList<HistoryEntity> out = new ArrayList<>();
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new HistoryEntity(EntityId.of(rs.getString(1)), rs.getString(2)));
+                }
+            }
+            c.commit();
+            return Collections.unmodifiableList(out);
+        } catch (SQLException e) {
+            rollbackQuietly(c, e);
+            LOG.error("Cannot read the history store {}", file, e);
+            throw new TwinException(
+                    ErrorType.INTERNAL_ERROR, "history.read-failed", "Cannot read the history store", e);
+        } finally {
+            giveBack(c);
+        }
+    }
+
+    @Override
+    public long deleteSeries(SeriesKey key) {
+        return onWriter(() -> {
+            long n = 0;
+            for (long id : seriesIds(key.tenant(), key.entity(), key.attribute(), key.datasetId(), false)) {
+                n += dropSeries(id);
+            }
+            return n;
+        });
+    }
+
+    @Override
+    public long deleteEntity(TenantId tenant, EntityId entity) {
+        return onWriter(() -> {
+            long n = 0;
+            for (long id : seriesIds(tenant, entity, null, null, true)) {
+                n += dropSeries(id);
+            }
+            return n;
+        });
+    }
+
+    @Override
+    public Optional<AttributeRecord> findInstance(
+            TenantId tenant, EntityId entity, String attribute, String instanceId) {
+        Optional<Instant> at = AttributeRecord.timeOfDerived(instanceId);
+        if (at.isPresent()) {
+            Optional<AttributeRecord> hit = findInstance(
+                    tenant, entity, attribute, instanceId, at.get(), at.get().plusNanos(1));
+            if (hit.isPresent()) {
+                return hit;
+            }
+        }
+        return findInstance(
+                tenant, entity, attribute, instanceId, io.citytwin.twin.IsoTimes.MIN, io.citytwin.twin.IsoTimes.MAX);
+    }
+
+    private Optional<AttributeRecord> findInstance(
+            TenantId tenant, EntityId entity, String attribute, String instanceId, Instant from, Instant to) {
+        for (SeriesKey key : series(tenant, entity)) {
+            if (key.attribute().equals(attribute)) {
+                for (AttributeRecord r : read(key, from, to, 0)) {
+                    if (r.instanceId().equals(instanceId)) {
+                        return Optional.of(r);
+                    }
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public boolean replaceInstance(
+            TenantId tenant, EntityId entity, String attribute, String instanceId, AttributeRecord replacement) {
+        SeriesKey k = replacement.key();
+        if (!k.tenant().equals(tenant)
+                || !k.entity().equals(entity)
+                || !k.attribute().equals(attribute)) {
+            throw TwinException.badData("history.replace-key", "A replacement must stay in its attribute's series");
+        }
+        byte[] entry = new RecordCodec().encodeEntry(replacement);
+        return onWriter(() -> {
+                    if (removeInstance(tenant, entity, attribute, instanceId) == 0) {
+                        return 0L;
+                    }
+                    SeriesState s = stateFor(k, replacement.entityType());
+                    insertRecent.setLong(1, s.id);
+                    insertRecent.setLong(2, millis(replacement.observedAt()));
+                    insertRecent.setBytes(3, entry);
+                    insertRecent.executeUpdate();
+                    return 1L;
+                })
+                > 0;
+    }
+
+    @Override
+    public boolean deleteInstance(TenantId tenant, EntityId entity, String attribute, String instanceId) {
+        return onWriter(() -> removeInstance(tenant, entity, attribute, instanceId)) > 0;
+    }
+
+    @Override
+    public long replaceRange(SeriesKey key, Instant from, Instant to, List<AttributeRecord> replacement) {
+        RecordCodec codec = new RecordCodec();
+        ArrayList<byte[]> entries = new ArrayList<>(replacement.size());
+        for (AttributeRecord r : replacement) {
+            if (!r.key().equals(key)
+                    || r.observedAt().isBefore(from)
+                    || !r.observedAt().isBefore(to)) {
+                throw TwinException.badData("history.replace-range", "A replacement must be of the series and range");
+            }
+            entries.add(codec.encodeEntry(r));
+        }
+        return onWriter(() -> {
+            long deleted = 0;
+            for (long id : seriesIds(key.tenant(), key.entity(), key.attribute(), key.datasetId(), false)) {
+                deleted += deleteRange(id, from, to);
+            }
+            for (int i = 0; i < replacement.size(); i++) {
+                AttributeRecord r = replacement.get(i);
+                SeriesState st = stateFor(key, r.entityType());
+                insertRecent.setLong(1, st.id);
+                insertRecent.setLong(2, millis(r.observedAt()));
+                insertRecent.setBytes(3, entries.get(i));
+                insertRecent.executeUpdate();
+            }
+            return deleted;
+        });
+    }
+
+    /** Deletes the records of series {@code id} in {@code [from, to)}: whole chunks by key, edge chunks rewritten. */
+    private long deleteRange(long id, Instant from, Instant to) throws SQLException {
+        if (!from.isBefore(to)) {
+            return 0;
+        }
+        long fromMs = millis(from);
+        long toMs = millis(to);
+        long deleted = 0;
+        RecordCodec codec = new RecordCodec();
+        ArrayList<long[]> chunks = new ArrayList<>(); // start, end, count
+        try (PreparedStatement p = writeConnection.prepareStatement(
+                "SELECT start, end, count FROM chunks WHERE series = ? AND start >= ? AND start <= ?")) {
+            p.setLong(1, id);
+            p.setLong(2, dayStart(fromMs));
+            p.setLong(3, toMs);
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    chunks.add(new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)});
+                }
+            }
+        }
+        try (PreparedStatement drop =
+                writeConnection.prepareStatement("DELETE FROM chunks WHERE series = ? AND start = ?")) {
+            for (long[] c : chunks) {
+                if (!Instant.ofEpochMilli(c[0]).isBefore(from) && c[1] < toMs) {
+                    // wholly inside: every entry is at or after the day's start >= from, and before `to`
+                    drop.setLong(1, id);
+                    drop.setLong(2, c[0]);
+                    drop.executeUpdate();
+                    deleted += c[2];
+                    continue;
+                }
+                List<RecordCodec.Entry> all = readChunk(id, c[0]);
+                ArrayList<RecordCodec.Entry> kept = new ArrayList<>(all.size());
+                for (RecordCodec.Entry e : all) {
+                    if (!inRange(e, from, to)) {
+                        kept.add(e);
+                    }
+                }
+                if (kept.size() < all.size()) {
+                    deleted += all.size() - kept.size();
+                    writeChunk(codec, id, c[0], kept);
+                }
+            }
+        }
+        ArrayList<Long> seqs = new ArrayList<>();
+        try (PreparedStatement p = writeConnection.prepareStatement(
+                "SELECT seq, data FROM recent WHERE series = ? AND t >= ? AND t <= ?")) {
+            p.setLong(1, id);
+            p.setLong(2, fromMs);
+            p.setLong(3, toMs);
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    if (inRange(RecordCodec.parseEntry(rs.getBytes(2)), from, to)) {
+                        seqs.add(rs.getLong(1));
+                    }
+                }
+            }
+        }
+        try (PreparedStatement p = writeConnection.prepareStatement("DELETE FROM recent WHERE seq = ?")) {
+            for (long seq : seqs) {
+                p.setLong(1, seq);
+                deleted += p.executeUpdate();
+            }
+        }
+        return deleted;
+    }
+
+    /** Work on the writer thread's connection, in one transaction (see INSTANCE OPERATIONS). */
+    private interface WriterWork {
+        long run() throws SQLException;
+    }
+
+    private long onWriter(WriterWork work) {
+        CompletableFuture<Long> future = new CompletableFuture<>();
+        synchronized (enqueueLock) {
+            if (closed) {
+                throw closedError();
+            }
+            queue.add(new Task(
+                    () -> {
+                        try {
+                            long n = work.run();
+                            writeConnection.commit();
+                            return n;
+                        } catch (SQLException | RuntimeException e) {
+                            rollbackQuietly(writeConnection, e);
+                            if (e instanceof TwinException te) {
+                                throw te;
+                            }
+                            LOG.error("Cannot change the history in {}", file, e);
+                            throw writeFailed(e);
+                        } finally {
+                            resetState();
+                        }
+                    },
+                    future));
+        }
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof TwinException te) {
+                throw te;
+            }
+            throw e;
+        }
+    }
+
+    /** The ids of the matching series (dataset null = the default instance unless {@code anyDataset}). */
+    private List<Long> seriesIds(
+            TenantId tenant, EntityId entity, @Nullable String attribute, @Nullable String dataset, boolean anyDataset)
+            throws SQLException {
+        String sql = "SELECT id FROM series WHERE tenant = ? AND entity = ?"
+                + (attribute == null ? "" : " AND attribute = ?")
+                + (anyDataset ? "" : " AND dataset = ?");
+        try (PreparedStatement p = writeConnection.prepareStatement(sql)) {
+            int i = 1;
+            p.setString(i++, tenant.value());
+            p.setString(i++, entity.value());
+            if (attribute != null) {
+                p.setString(i++, attribute);
+            }
+            if (!anyDataset) {
+                p.setString(i, dataset == null ? "" : dataset);
+            }
+            ArrayList<Long> ids = new ArrayList<>();
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getLong(1));
+                }
+            }
+            return ids;
+        }
+    }
+
+    /** Deletes a series and its records; the number of records. */
+    private long dropSeries(long id) throws SQLException {
+        long n;
+        try (Statement st = writeConnection.createStatement()) {
+            try (ResultSet rs = st.executeQuery("SELECT coalesce(sum(count), 0) FROM chunks WHERE series = " + id)) {
+                rs.next();
+                n = rs.getLong(1);
+            }
+            st.executeUpdate("DELETE FROM chunks WHERE series = " + id);
+            n += st.executeUpdate("DELETE FROM recent WHERE series = " + id);
+            st.executeUpdate("DELETE FROM series WHERE id = " + id);
+        }
+        return n;
+    }
+
+    /** Removes the entries with {@code instanceId} from the attribute's series (see INSTANCE OPERATIONS). */
+    private long removeInstance(TenantId tenant, EntityId entity, String attribute, String instanceId)
+            throws SQLException {
+        Optional<Instant> at = AttributeRecord.timeOfDerived(instanceId);
+        long removed = removeInstance(tenant, entity, attribute, instanceId, at);
+        // a replaced instance keeps its derived-looking id at another time: scan when the hint finds nothing
+        return removed == 0 && at.isPresent()
+                ? removeInstance(tenant, entity, attribute, instanceId, Optional.empty())
+                : removed;
+    }
+
+    private long removeInstance(
+            TenantId tenant, EntityId entity, String attribute, String instanceId, Optional<Instant> at)
+            throws SQLException {
+        long removed = 0;
+        RecordCodec codec = new RecordCodec();
+        for (long id : seriesIds(tenant, entity, attribute, null, true)) {
+            SeriesKey key;
+            String type;
+            try (PreparedStatement p =
+                    writeConnection.prepareStatement("SELECT dataset, entity_type FROM series WHERE id = ?")) {
+                p.setLong(1, id);
+                try (ResultSet rs = p.executeQuery()) {
+                    rs.next();
+                    String dataset = rs.getString(1);
+                    key = new SeriesKey(tenant, entity, attribute, dataset.isEmpty() ? null : dataset);
+                    type = rs.getString(2);
+                }
+            }
+            long fromMs = at.map(SqliteHistoryStore::millis).orElse(-MS_LIMIT);
+            long toMs = at.map(SqliteHistoryStore::millis).orElse(MS_LIMIT);
+            ArrayList<long[]> chunkStarts = new ArrayList<>();
+            try (PreparedStatement p = writeConnection.prepareStatement(
+                    "SELECT start FROM chunks WHERE series = ? AND start >= ? AND start <= ?")) {
+                p.setLong(1, id);
+                p.setLong(2, dayStart(fromMs));
+                p.setLong(3, toMs);
+                try (ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) {
+                        chunkStarts.add(new long[] {rs.getLong(1)});
+                    }
+                }
+            }
+            for (long[] start : chunkStarts) {
+                List<RecordCodec.Entry> entries = readChunk(id, start[0]);
+                ArrayList<RecordCodec.Entry> kept = new ArrayList<>(entries.size());
+                for (RecordCodec.Entry e : entries) {
+                    if (!codec.decode(key, type, e).instanceId().equals(instanceId)) {
+                        kept.add(e);
+                    }
+                }
+                if (kept.size() < entries.size()) {
+                    removed += entries.size() - kept.size();
+                    writeChunk(codec, id, start[0], kept);
+                }
+            }
+            ArrayList<Long> seqs = new ArrayList<>();
+            try (PreparedStatement p = writeConnection.prepareStatement(
+                    "SELECT seq, data FROM recent WHERE series = ? AND t >= ? AND t <= ?")) {
+                p.setLong(1, id);
+                p.setLong(2, fromMs);
+                p.setLong(3, toMs);
+                try (ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) {
+                        RecordCodec.Entry e = RecordCodec.parseEntry(rs.getBytes(2));
+                        if (codec.decode(key, type, e).instanceId().equals(instanceId)) {
+                            seqs.add(rs.getLong(1));
+                        }
+                    }
+                }
+            }
+            try (PreparedStatement p = writeConnection.prepareStatement("DELETE FROM recent WHERE seq = ?")) {
+                for (long seq : seqs) {
+                    p.setLong(1, seq);
+                    removed += p.executeUpdate();
+                }
+            }
+        }
+        return removed;
     }
 
     /**
@@ -871,6 +1349,27 @@ public final class SqliteHistoryStore implements HistoryStore {
         int n = 0;
         for (RecordCodec.Entry e : entries) {
             if (millis(e.time()) >= startMs) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Entries whose time is after every entry of the millisecond {@code ms} (their ms is later). */
+    private static int countAfter(List<RecordCodec.Entry> entries, long ms) {
+        int n = 0;
+        for (RecordCodec.Entry e : entries) {
+            if (millis(e.time()) > ms) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static int countBefore(List<RecordCodec.Entry> entries, long endMs) {
+        int n = 0;
+        for (RecordCodec.Entry e : entries) {
+            if (millis(e.time()) < endMs) {
                 n++;
             }
         }

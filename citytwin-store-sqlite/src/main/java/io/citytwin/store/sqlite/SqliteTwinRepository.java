@@ -168,6 +168,10 @@ public final class SqliteTwinRepository implements TwinRepository {
     private final Journal journal = new Journal();
     /** Consumers' commits as told; persisted by the writer in its next transaction. */
     private final ConcurrentHashMap<String, Long> consumerCommits = new ConcurrentHashMap<>();
+    /** Consumers to delete from the consumers table in the writer's next transaction. */
+    private final Set<String> forgotten = ConcurrentHashMap.newKeySet();
+    /** Consumers deleted in the writer's current transaction; dropped from {@code forgotten} once it commits. */
+    private final HashSet<String> deleted = new HashSet<>();
     /** Consumers' commits as stored; writer thread only. */
     private final HashMap<String, Long> storedCommits = new HashMap<>();
     /** The sequence number of the next change; writer thread only (and the constructor). */
@@ -649,6 +653,7 @@ public final class SqliteTwinRepository implements TwinRepository {
             long truncated = truncate(maxSeq);
             storeCommits();
             writeConnection.commit();
+            committedCommits();
             foldedTo = maxSeq;
             truncatedTo = truncated;
             logBacklog.set(Math.max(0, nextSeq - 1 - maxSeq));
@@ -664,7 +669,7 @@ public final class SqliteTwinRepository implements TwinRepository {
     /** Stores changed consumer commits and releases journal rows everyone processed, in one transaction. */
     private void maintainJournal() {
         long truncated = truncatedTo;
-        boolean commitsChanged = !consumerCommits.equals(storedCommits);
+        boolean commitsChanged = !consumerCommits.equals(storedCommits) || !forgotten.isEmpty();
         long target = releasable(foldedTo);
         if (!commitsChanged && target <= truncated) {
             return;
@@ -673,6 +678,7 @@ public final class SqliteTwinRepository implements TwinRepository {
             long t = truncate(foldedTo);
             storeCommits();
             writeConnection.commit();
+            committedCommits();
             truncatedTo = t;
         } catch (SQLException e) {
             rollback(e);
@@ -715,6 +721,14 @@ public final class SqliteTwinRepository implements TwinRepository {
 
     /** Writes the consumer commits that changed since stored (inside the caller's transaction). */
     private void storeCommits() throws SQLException {
+        for (String name : forgotten) {
+            try (PreparedStatement d = writeConnection.prepareStatement("DELETE FROM consumers WHERE name = ?")) {
+                d.setString(1, name);
+                d.executeUpdate();
+            }
+            storedCommits.remove(name);
+            deleted.add(name);
+        }
         long now = options.clock().millis();
         for (Map.Entry<String, Long> c : consumerCommits.entrySet()) {
             if (!c.getValue().equals(storedCommits.get(c.getKey()))) {
@@ -727,7 +741,14 @@ public final class SqliteTwinRepository implements TwinRepository {
         }
     }
 
+    /** After a commit: the consumers deleted in it are gone for good. */
+    private void committedCommits() {
+        forgotten.removeAll(deleted);
+        deleted.clear();
+    }
+
     private void rollback(Exception e) {
+        deleted.clear();
         try {
             writeConnection.rollback();
         } catch (SQLException re) {
@@ -769,6 +790,7 @@ public final class SqliteTwinRepository implements TwinRepository {
             append.executeBatch();
             storeCommits();
             writeConnection.commit();
+            committedCommits();
         } catch (SQLException | RuntimeException e) {
             rollback(e);
             storedCommits.clear();
@@ -811,6 +833,15 @@ public final class SqliteTwinRepository implements TwinRepository {
     @Override
     public EventLog events() {
         return log;
+    }
+
+    /**
+     * Drops a consumer's commit, so the journal no longer keeps changes for it (a consumer switched off for good,
+     * e.g. the history with {@code history.enabled: false}). If it comes back it starts where it is told to.
+     */
+    public void forgetConsumer(String name) {
+        consumerCommits.remove(name);
+        forgotten.add(name);
     }
 
     /** Changes kept in the journal (folded or not) because a consumer may still need them. */

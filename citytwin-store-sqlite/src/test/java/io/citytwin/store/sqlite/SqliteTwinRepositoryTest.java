@@ -252,6 +252,24 @@ class SqliteTwinRepositoryTest extends TwinRepositoryContract {
     }
 
     @Test
+    void journal_aForgottenConsumer_pinsNothing_andIsGoneAfterReopen() {
+        try (SqliteTwinRepository repo = SqliteTwinRepository.open(dir, SqliteOptions.defaults())) {
+            long start = repo.events().endOffset();
+            repo.events().subscribe("gone", start, (o, e) -> {}).commit(start);
+            writeDevices(repo, "g", 5);
+        }
+        try (SqliteTwinRepository repo = SqliteTwinRepository.open(dir, SqliteOptions.defaults())) {
+            assertThat(repo.journalSize()).isEqualTo(5);
+            repo.forgetConsumer("gone");
+            assertThat(repo.events().committed("gone")).isEmpty();
+        }
+        try (SqliteTwinRepository repo = SqliteTwinRepository.open(dir, SqliteOptions.defaults())) {
+            assertThat(repo.events().committed("gone")).isEmpty();
+            assertThat(repo.journalSize()).isZero();
+        }
+    }
+
+    @Test
     void journal_offsetsAreNotReused_whenTheChangeLogWasEmptied() {
         long end;
         try (SqliteTwinRepository repo = SqliteTwinRepository.open(dir, SqliteOptions.defaults())) {

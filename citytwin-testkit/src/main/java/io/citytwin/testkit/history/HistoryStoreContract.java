@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.citytwin.history.store.AttributeRecord;
+import io.citytwin.history.store.HistoryEntity;
 import io.citytwin.history.store.HistoryStore;
 import io.citytwin.history.store.SeriesKey;
 import io.citytwin.testkit.Fixtures;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -293,6 +295,264 @@ public abstract class HistoryStoreContract {
             }
         } finally {
             reopened.close();
+        }
+    }
+
+    @Test
+    void readFirst_givesTheFirstInTheRange_acrossChunksAndLateData() {
+        SeriesKey key = SeriesKey.of(CITY_A, LAMP, TEMPERATURE);
+        List<AttributeRecord> all = new ArrayList<>();
+        for (int i = 0; i < 24 * 4; i++) {
+            all.add(reading(key, STREETLIGHT, T0.plus(Duration.ofMinutes(60L * i + 1)), i));
+        }
+        HistoryStore store = open(dir);
+        store.append(all.subList(10, all.size())).join();
+        store = reopen(store);
+        store.append(all.subList(0, 10)).join(); // late data, in recent while the later days are chunks
+        try {
+            assertThat(store.readFirst(key, EPOCH, FAR, 5)).containsExactlyElementsOf(all.subList(0, 5));
+            assertThat(store.readFirst(key, EPOCH, FAR, 30)).containsExactlyElementsOf(all.subList(0, 30));
+            Instant from = all.get(40).observedAt();
+            assertThat(store.readFirst(key, from, FAR, 3)).containsExactlyElementsOf(all.subList(40, 43));
+            assertThat(store.readFirst(key, from, all.get(41).observedAt(), 3)).containsExactly(all.get(40));
+            assertThat(store.readFirst(key, EPOCH, FAR, 0)).containsExactlyElementsOf(all);
+        } finally {
+            store.close();
+        }
+    }
+
+    @Test
+    void scanValues_givesTimesAndValuesOfTheRange_inOrder() {
+        SeriesKey key = SeriesKey.of(CITY_A, LAMP, TEMPERATURE);
+        List<AttributeRecord> all = new ArrayList<>();
+        for (int i = 0; i < 24 * 3; i++) {
+            all.add(reading(
+                    key, STREETLIGHT, T0.plus(Duration.ofMinutes(60L * i + 7)).plusNanos(i), i));
+        }
+        HistoryStore store = open(dir);
+        store.append(all.subList(0, 50)).join();
+        store = reopen(store);
+        store.append(all.subList(50, all.size())).join();
+        try {
+            Instant from = all.get(3).observedAt();
+            Instant to = all.get(60).observedAt();
+            List<Object[]> got = new ArrayList<>();
+            store.scanValues(key, from, to, (t, v) -> got.add(new Object[] {t, v}));
+            assertThat(got).hasSize(57);
+            for (int i = 0; i < got.size(); i++) {
+                assertThat(got.get(i)[0]).isEqualTo(all.get(i + 3).observedAt());
+                assertThat(got.get(i)[1]).isEqualTo((long) (i + 3));
+            }
+            List<AttributeRecord> last = store.read(key, EPOCH, FAR, 30);
+            assertThat(last).containsExactlyElementsOf(all.subList(all.size() - 30, all.size()));
+        } finally {
+            store.close();
+        }
+    }
+
+    @Test
+    void entities_indexBySeries_tenantTypeAndId_onlyWithRecords() {
+        EntityId sensor = EntityId.of("urn:ngsi-ld:Sensor:9");
+        try (HistoryStore store = open(dir)) {
+            store.append(List.of(
+                            reading(SeriesKey.of(CITY_A, LAMP_2, TEMPERATURE), STREETLIGHT, T0, 1),
+                            reading(SeriesKey.of(CITY_A, LAMP, TEMPERATURE), STREETLIGHT, T0, 1),
+                            reading(new SeriesKey(CITY_A, LAMP, TEMPERATURE, "urn:ds:1"), STREETLIGHT, T0, 1),
+                            reading(SeriesKey.of(CITY_A, sensor, TEMPERATURE), SENSOR, T0, 1),
+                            reading(SeriesKey.of(CITY_B, LAMP, TEMPERATURE), STREETLIGHT, T0, 1)))
+                    .join();
+            assertThat(store.entities(CITY_A, null))
+                    .containsExactly(
+                            new HistoryEntity(sensor, SENSOR),
+                            new HistoryEntity(LAMP, STREETLIGHT),
+                            new HistoryEntity(LAMP_2, STREETLIGHT));
+            assertThat(store.entities(CITY_A, Set.of(STREETLIGHT)))
+                    .extracting(HistoryEntity::id)
+                    .containsExactly(LAMP, LAMP_2);
+            assertThat(store.entities(CITY_A, Set.of(SENSOR, "urn:none")))
+                    .extracting(HistoryEntity::id)
+                    .containsExactly(sensor);
+            assertThat(store.entities(CITY_B, null)).containsExactly(new HistoryEntity(LAMP, STREETLIGHT));
+            assertThat(store.entities(new TenantId("nobody"), null)).isEmpty();
+            store.deleteBefore(CITY_B, null, FAR);
+            assertThat(store.entities(CITY_B, null)).as("no records, no entity").isEmpty();
+        }
+    }
+
+    @Test
+    void deleteSeries_andDeleteEntity_removeOnlyTheirHistory() {
+        SeriesKey temp = SeriesKey.of(CITY_A, LAMP, TEMPERATURE);
+        SeriesKey tempDs = new SeriesKey(CITY_A, LAMP, TEMPERATURE, "urn:ds:1");
+        SeriesKey other = SeriesKey.of(CITY_A, LAMP, Fixtures.term("power"));
+        SeriesKey lamp2 = SeriesKey.of(CITY_A, LAMP_2, TEMPERATURE);
+        List<AttributeRecord> records = new ArrayList<>();
+        for (int i = 0; i < 72; i++) {
+            Instant t = T0.plus(Duration.ofHours(i));
+            for (SeriesKey k : List.of(temp, tempDs, other, lamp2)) {
+                records.add(reading(k, STREETLIGHT, t, i));
+            }
+        }
+        HistoryStore store = open(dir);
+        store.append(records).join();
+        store = reopen(store);
+        try {
+            assertThat(store.deleteSeries(tempDs)).isEqualTo(72);
+            assertThat(store.read(tempDs, EPOCH, FAR, 0)).isEmpty();
+            assertThat(store.read(temp, EPOCH, FAR, 0)).hasSize(72);
+            assertThat(store.deleteSeries(tempDs)).isZero();
+            assertThat(store.deleteEntity(CITY_A, LAMP)).isEqualTo(144);
+            assertThat(store.series(CITY_A, LAMP)).isEmpty();
+            assertThat(store.read(lamp2, EPOCH, FAR, 0)).hasSize(72);
+            store.append(List.of(reading(temp, STREETLIGHT, T0, 5))).join();
+            store = reopen(store);
+            assertThat(store.read(temp, EPOCH, FAR, 0)).hasSize(1).as("a deleted series can start again");
+            assertThat(store.entities(CITY_A, null))
+                    .extracting(HistoryEntity::id)
+                    .containsExactly(LAMP, LAMP_2);
+        } finally {
+            store.close();
+        }
+    }
+
+    @Test
+    void instanceIds_areStable_explicitOnesRoundTrip_andInstancesCanBeReplacedOrDeleted() {
+        SeriesKey key = SeriesKey.of(CITY_A, LAMP, TEMPERATURE);
+        List<AttributeRecord> records = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            records.add(reading(key, STREETLIGHT, T0.plus(Duration.ofHours(i)), i));
+        }
+        AttributeRecord explicit = reading(
+                        key, STREETLIGHT, T0.plus(Duration.ofHours(5)).plusSeconds(1), 500)
+                .withInstanceId("urn:ngsi-ld:my-instance:1");
+        records.add(explicit);
+        HistoryStore store = open(dir);
+        store.append(records).join();
+        store = reopen(store); // closed days are packed
+        try {
+            List<AttributeRecord> all = store.read(key, EPOCH, FAR, 0);
+            assertThat(all).hasSize(61);
+            assertThat(all.get(6)).isEqualTo(explicit);
+            assertThat(all.stream().map(AttributeRecord::instanceId).distinct()).hasSize(61);
+            AttributeRecord tenth = all.get(11);
+            assertThat(tenth.hasDerivedInstanceId()).isTrue();
+            assertThat(store.findInstance(CITY_A, LAMP, TEMPERATURE, tenth.instanceId()))
+                    .contains(tenth);
+            assertThat(store.findInstance(CITY_A, LAMP, TEMPERATURE, explicit.instanceId()))
+                    .contains(explicit);
+            assertThat(store.findInstance(CITY_A, LAMP, Fixtures.term("power"), explicit.instanceId()))
+                    .isEmpty();
+
+            // replace: same id, new value and time
+            Instant newTime = T0.plus(Duration.ofDays(10));
+            AttributeRecord replacement =
+                    reading(key, STREETLIGHT, newTime, 999).withInstanceId(tenth.instanceId());
+            assertThat(store.replaceInstance(CITY_A, LAMP, TEMPERATURE, tenth.instanceId(), replacement))
+                    .isTrue();
+            assertThat(store.replaceInstance(CITY_A, LAMP, TEMPERATURE, "urn:ngsi-ld:none", replacement))
+                    .isFalse();
+            store = reopen(store);
+            List<AttributeRecord> after = store.read(key, EPOCH, FAR, 0);
+            assertThat(after).hasSize(61);
+            assertThat(after.get(60)).isEqualTo(replacement);
+            assertThat(after).doesNotContain(tenth);
+
+            assertThat(store.deleteInstance(CITY_A, LAMP, TEMPERATURE, explicit.instanceId()))
+                    .isTrue();
+            assertThat(store.deleteInstance(CITY_A, LAMP, TEMPERATURE, explicit.instanceId()))
+                    .isFalse();
+            assertThat(store.deleteInstance(CITY_A, LAMP, TEMPERATURE, replacement.instanceId()))
+                    .isTrue();
+            store = reopen(store);
+            assertThat(store.read(key, EPOCH, FAR, 0)).hasSize(59).doesNotContain(explicit, replacement);
+        } finally {
+            store.close();
+        }
+    }
+
+    @Test
+    void replaceRange_replacesExactlyTheRange_acrossChunksAndRecent() {
+        SeriesKey key = SeriesKey.of(CITY_A, LAMP, TEMPERATURE);
+        SeriesKey other = SeriesKey.of(CITY_A, LAMP_2, TEMPERATURE);
+        List<AttributeRecord> all = new ArrayList<>();
+        for (int i = 0; i < 24 * 4; i++) {
+            all.add(reading(key, STREETLIGHT, T0.plus(Duration.ofHours(i)), i));
+            all.add(reading(other, STREETLIGHT, T0.plus(Duration.ofHours(i)), i));
+        }
+        HistoryStore store = open(dir);
+        store.append(all).join();
+        store = reopen(store);
+        try {
+            Instant from = T0.plus(Duration.ofHours(10));
+            Instant to = T0.plus(Duration.ofHours(60));
+            AttributeRecord one = reading(key, STREETLIGHT, from.plusSeconds(5), 1000);
+            assertThat(store.replaceRange(key, from, to, List.of(one))).isEqualTo(50);
+            store = reopen(store);
+            List<AttributeRecord> got = store.read(key, EPOCH, FAR, 0);
+            assertThat(got).hasSize(96 - 50 + 1);
+            assertThat(got.get(10)).isEqualTo(one);
+            assertThat(got.get(11).instance().value()).isEqualTo(60L);
+            assertThat(store.read(other, EPOCH, FAR, 0)).hasSize(96);
+        } finally {
+            store.close();
+        }
+    }
+
+    @Test
+    void retentionPolicy_andDownsampling_runAgainstTheStore() {
+        SeriesKey lamp = SeriesKey.of(CITY_A, LAMP, TEMPERATURE);
+        SeriesKey text = SeriesKey.of(CITY_A, LAMP, Fixtures.term("status"));
+        SeriesKey sensor = SeriesKey.of(CITY_A, LAMP_2, TEMPERATURE);
+        List<AttributeRecord> records = new ArrayList<>();
+        for (int m = 0; m < 3 * 24 * 60; m += 10) { // 3 days, every 10 minutes
+            Instant t = T0.plus(Duration.ofMinutes(m));
+            records.add(reading(lamp, STREETLIGHT, t, m % 60)); // 0,10,...,50 each hour: avg 25
+            records.add(reading(sensor, SENSOR, t, 7));
+            if (m % 60 == 0) {
+                records.add(AttributeRecord.of(
+                        text,
+                        STREETLIGHT,
+                        t,
+                        new Attribute(AttributeKind.PROPERTY, "ok", null, t, null, Map.of(), t, t)));
+            }
+        }
+        HistoryStore store = open(dir);
+        store.append(records).join();
+        store = reopen(store);
+        try {
+            Instant now = T0.plus(Duration.ofDays(3));
+            io.citytwin.history.Downsampling down =
+                    new io.citytwin.history.Downsampling(List.of(new io.citytwin.history.Downsampling.Rule(
+                            CITY_A, STREETLIGHT, Duration.ofDays(1), Duration.ofHours(1))));
+            long saved = down.apply(store, now);
+            assertThat(saved).isEqualTo(48L * 6 - 48);
+            List<AttributeRecord> got = store.read(lamp, EPOCH, FAR, 0);
+            assertThat(got).hasSize(48 + 24 * 6);
+            AttributeRecord first = got.get(0);
+            assertThat(first.observedAt()).isEqualTo(T0);
+            assertThat(first.instance().value()).isEqualTo(25.0);
+            assertThat(first.instance()
+                            .subAttributes()
+                            .get(io.citytwin.history.Downsampling.DOWNSAMPLED)
+                            .value())
+                    .isEqualTo("PT1H");
+            assertThat(got.get(48).instance().subAttributes())
+                    .doesNotContainKey(io.citytwin.history.Downsampling.DOWNSAMPLED);
+            assertThat(store.read(text, EPOCH, FAR, 0)).as("text is kept").hasSize(72);
+            assertThat(store.read(sensor, EPOCH, FAR, 0))
+                    .as("other type untouched")
+                    .hasSize(3 * 24 * 6);
+            assertThat(new io.citytwin.history.Downsampling(down.rules()).apply(store, now))
+                    .as("idempotent")
+                    .isZero();
+
+            io.citytwin.history.store.RetentionPolicy keepTwoDays = new io.citytwin.history.store.RetentionPolicy(
+                    List.of(new io.citytwin.history.store.RetentionPolicy.Rule(CITY_A, null, Duration.ofDays(2))));
+            assertThat(keepTwoDays.apply(store, now)).isEqualTo(24 + 24 + 24 * 6);
+            store = reopen(store);
+            assertThat(store.read(lamp, EPOCH, FAR, 0)).hasSize(24 + 24 * 6);
+            assertThat(store.read(sensor, EPOCH, FAR, 0)).hasSize(2 * 24 * 6);
+        } finally {
+            store.close();
         }
     }
 

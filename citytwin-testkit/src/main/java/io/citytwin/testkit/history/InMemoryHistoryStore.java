@@ -1,6 +1,7 @@
 package io.citytwin.testkit.history;
 
 import io.citytwin.history.store.AttributeRecord;
+import io.citytwin.history.store.HistoryEntity;
 import io.citytwin.history.store.HistoryStore;
 import io.citytwin.history.store.SeriesKey;
 import io.citytwin.twin.EntityId;
@@ -14,7 +15,9 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 
@@ -62,6 +65,12 @@ public final class InMemoryHistoryStore implements HistoryStore {
     }
 
     @Override
+    public synchronized List<AttributeRecord> readFirst(SeriesKey key, Instant from, Instant to, int firstN) {
+        List<AttributeRecord> all = read(key, from, to, 0);
+        return firstN > 0 && all.size() > firstN ? List.copyOf(all.subList(0, firstN)) : all;
+    }
+
+    @Override
     public synchronized Set<SeriesKey> series(TenantId tenant, EntityId entity) {
         checkOpen();
         HashSet<SeriesKey> out = new HashSet<>();
@@ -73,6 +82,108 @@ public final class InMemoryHistoryStore implements HistoryStore {
             }
         }
         return Set.copyOf(out);
+    }
+
+    @Override
+    public synchronized List<HistoryEntity> entities(TenantId tenant, @Nullable Set<String> wanted) {
+        checkOpen();
+        TreeMap<String, HistoryEntity> out = new TreeMap<>();
+        for (Map.Entry<SeriesKey, List<AttributeRecord>> e : series.entrySet()) {
+            SeriesKey k = e.getKey();
+            if (k.tenant().equals(tenant) && !e.getValue().isEmpty()) {
+                String type = types.get(k);
+                if (wanted == null || wanted.contains(type)) {
+                    out.put(k.entity().value(), new HistoryEntity(k.entity(), type));
+                }
+            }
+        }
+        return List.copyOf(out.values());
+    }
+
+    @Override
+    public synchronized long deleteSeries(SeriesKey key) {
+        checkOpen();
+        List<AttributeRecord> removed = series.remove(key);
+        types.remove(key);
+        return removed == null ? 0 : removed.size();
+    }
+
+    @Override
+    public synchronized long deleteEntity(TenantId tenant, EntityId entity) {
+        checkOpen();
+        long n = 0;
+        for (SeriesKey k : List.copyOf(series.keySet())) {
+            if (k.tenant().equals(tenant) && k.entity().equals(entity)) {
+                n += deleteSeries(k);
+            }
+        }
+        return n;
+    }
+
+    @Override
+    public synchronized Optional<AttributeRecord> findInstance(
+            TenantId tenant, EntityId entity, String attribute, String instanceId) {
+        checkOpen();
+        for (Map.Entry<SeriesKey, List<AttributeRecord>> e : series.entrySet()) {
+            if (isOf(e.getKey(), tenant, entity, attribute)) {
+                for (AttributeRecord r : e.getValue()) {
+                    if (r.instanceId().equals(instanceId)) {
+                        return Optional.of(r);
+                    }
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public synchronized boolean replaceInstance(
+            TenantId tenant, EntityId entity, String attribute, String instanceId, AttributeRecord replacement) {
+        checkOpen();
+        if (!isOf(replacement.key(), tenant, entity, attribute)) {
+            throw TwinException.badData("history.replace-key", "A replacement must stay in its attribute's series");
+        }
+        if (!deleteInstance(tenant, entity, attribute, instanceId)) {
+            return false;
+        }
+        append(List.of(replacement));
+        return true;
+    }
+
+    @Override
+    public synchronized boolean deleteInstance(TenantId tenant, EntityId entity, String attribute, String instanceId) {
+        checkOpen();
+        boolean found = false;
+        for (Map.Entry<SeriesKey, List<AttributeRecord>> e : series.entrySet()) {
+            if (isOf(e.getKey(), tenant, entity, attribute)) {
+                found |= e.getValue().removeIf(r -> r.instanceId().equals(instanceId));
+            }
+        }
+        return found;
+    }
+
+    @Override
+    public synchronized long replaceRange(SeriesKey key, Instant from, Instant to, List<AttributeRecord> replacement) {
+        checkOpen();
+        for (AttributeRecord r : replacement) {
+            if (!r.key().equals(key)
+                    || r.observedAt().isBefore(from)
+                    || !r.observedAt().isBefore(to)) {
+                throw TwinException.badData("history.replace-range", "A replacement must be of the series and range");
+            }
+        }
+        List<AttributeRecord> list = series.getOrDefault(key, new ArrayList<>());
+        int before = list.size();
+        list.removeIf(r -> !r.observedAt().isBefore(from) && r.observedAt().isBefore(to));
+        long deleted = before - list.size();
+        append(replacement);
+        return deleted;
+    }
+
+    private static boolean isOf(SeriesKey k, TenantId tenant, EntityId entity, String attribute) {
+        return k.tenant().equals(tenant)
+                && k.entity().equals(entity)
+                && k.attribute().equals(attribute);
     }
 
     @Override
