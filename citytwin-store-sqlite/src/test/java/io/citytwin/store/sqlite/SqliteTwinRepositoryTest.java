@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.citytwin.event.ChangeEvent;
+import io.citytwin.event.ChangeKind;
 import io.citytwin.event.EventLog;
 import io.citytwin.testkit.FakeClock;
 import io.citytwin.testkit.Fixtures;
 import io.citytwin.testkit.TwinRepositoryContract;
+import io.citytwin.twin.Attribute;
+import io.citytwin.twin.Entity;
 import io.citytwin.twin.Mutation;
 import io.citytwin.twin.TenantId;
 import io.citytwin.twin.TwinException;
@@ -20,6 +23,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
@@ -248,6 +252,49 @@ class SqliteTwinRepositoryTest extends TwinRepositoryContract {
                 awaitSize(seen, 3);
             }
             assertThat(overrunTo).containsExactly(start + 7);
+        }
+    }
+
+    @Test
+    void journal_replayedEvents_carryASketchOfThePreviousEntity() throws Exception {
+        TenantId t = TenantId.DEFAULT;
+        Entity v1 = Fixtures.small("urn:ngsi-ld:Device:sk", 1);
+        Entity v2 = v1.withAttribute("https://example.org/extra", List.of(Attribute.property(5L)))
+                .withAttribute(v1.attributes().keySet().iterator().next(), List.of(Attribute.property(2L)));
+        java.time.Instant at = java.time.Instant.parse("2026-11-21T12:00:00Z");
+        long start;
+        try (SqliteTwinRepository repo = SqliteTwinRepository.open(dir, SqliteOptions.defaults())) {
+            start = repo.events().endOffset();
+            repo.events().subscribe("replay", start, (o, e) -> {}).commit(start); // keeps the rows for the replay
+            String n = v1.attributes().keySet().iterator().next();
+            repo.write(List.of(Mutation.of(new ChangeEvent(
+                            t,
+                            v1.id(),
+                            ChangeKind.CREATED,
+                            null,
+                            v1,
+                            v1.attributes().keySet(),
+                            at))))
+                    .join();
+            repo.write(List.of(Mutation.of(new ChangeEvent(
+                            t, v1.id(), ChangeKind.UPDATED, v1, v2, Set.of(n, "https://example.org/extra"), at))))
+                    .join();
+            repo.write(List.of(Mutation.of(new ChangeEvent(t, v1.id(), ChangeKind.DELETED, v2, null, Set.of(), at))))
+                    .join();
+        }
+        try (SqliteTwinRepository repo = SqliteTwinRepository.open(dir, SqliteOptions.defaults())) {
+            List<ChangeEvent> seen = new CopyOnWriteArrayList<>();
+            try (EventLog.Subscription s = repo.events().subscribe("replay", start, (o, e) -> seen.addAll(e))) {
+                awaitSize(seen, 3);
+            }
+            assertThat(seen.get(0).previous()).isNull();
+            Entity before = seen.get(1).previous();
+            assertThat(before).isNotNull();
+            assertThat(before.attributes())
+                    .containsKey(v1.attributes().keySet().iterator().next());
+            assertThat(before.attributes()).doesNotContainKey("https://example.org/extra");
+            assertThat(seen.get(2).kind()).isEqualTo(ChangeKind.DELETED);
+            assertThat(seen.get(2).previous().types()).isEqualTo(v1.types());
         }
     }
 
