@@ -9,6 +9,7 @@ import io.citytwin.event.InProcessEventLog;
 import io.citytwin.history.HistoryWriter;
 import io.citytwin.history.sqlite.SqliteHistoryStore;
 import io.citytwin.http.ApiServer;
+import io.citytwin.ingest.IngestService;
 import io.citytwin.ngsild.ContextResolver;
 import io.citytwin.ngsild.EntityCodec;
 import io.citytwin.store.sqlite.SqliteOptions;
@@ -137,6 +138,7 @@ public final class Node implements AutoCloseable {
                 .start(eventLog.endOffset());
         DeviceAuthenticator authenticator = new DeviceAuthenticator(
                 devices, new CredentialCache(clock, Duration.ofMinutes(10), 100_000), PasswordHash.DEFAULT_ITERATIONS);
+        IngestService ingest = IngestWiring.start(twin, clock, metrics);
         ApiServer api;
         try {
             ApiServer.Builder builder = ApiServer.builder()
@@ -147,12 +149,13 @@ public final class Node implements AutoCloseable {
                     .metrics(metrics)
                     .host(config.http().host())
                     .port(config.http().port())
-                    .devices(devices, authenticator, clock, PasswordHash.DEFAULT_ITERATIONS);
+                    .devices(devices, authenticator, ingest, clock, PasswordHash.DEFAULT_ITERATIONS);
             if (history != null) {
                 builder.history(history);
             }
             api = builder.build().start();
         } catch (RuntimeException e) {
+            ingest.close();
             closeHistory(historyWriter, history);
             eventLog.close();
             devices.close();
