@@ -53,6 +53,7 @@ public final class Node implements AutoCloseable {
     private final ContextResolver contexts;
     private final EntityCodec codec;
     private final ApiServer api;
+    private final DeviceIngest deviceIngest;
 
     private Node(
             SqliteTwinRepository repository,
@@ -63,7 +64,8 @@ public final class Node implements AutoCloseable {
             Twin twin,
             ContextResolver contexts,
             EntityCodec codec,
-            ApiServer api) {
+            ApiServer api,
+            DeviceIngest deviceIngest) {
         this.repository = repository;
         this.devices = devices;
         this.history = history;
@@ -73,6 +75,7 @@ public final class Node implements AutoCloseable {
         this.contexts = contexts;
         this.codec = codec;
         this.api = api;
+        this.deviceIngest = deviceIngest;
     }
 
     /**
@@ -138,8 +141,9 @@ public final class Node implements AutoCloseable {
                 .start(eventLog.endOffset());
         DeviceAuthenticator authenticator = new DeviceAuthenticator(
                 devices, new CredentialCache(clock, Duration.ofMinutes(10), 100_000), PasswordHash.DEFAULT_ITERATIONS);
-        IngestService ingest = IngestWiring.start(twin, clock, metrics);
-        ApiServer api;
+        DeviceIngest deviceIngest = DeviceIngest.create(twin, clock, metrics, config.mqtt());
+        IngestService ingest = deviceIngest.ingest;
+        ApiServer api = null;
         try {
             ApiServer.Builder builder = ApiServer.builder()
                     .twin(twin)
@@ -154,15 +158,20 @@ public final class Node implements AutoCloseable {
                 builder.history(history);
             }
             api = builder.build().start();
+            deviceIngest.startMqtt(config.mqtt(), config.http().host(), dir, devices, authenticator, clock, metrics);
         } catch (RuntimeException e) {
-            ingest.close();
+            if (api != null) {
+                api.close();
+            }
+            deviceIngest.close();
             closeHistory(historyWriter, history);
             eventLog.close();
             devices.close();
             repository.close();
             throw e;
         }
-        return new Node(repository, devices, history, historyWriter, eventLog, twin, contexts, codec, api);
+        return new Node(
+                repository, devices, history, historyWriter, eventLog, twin, contexts, codec, api, deviceIngest);
     }
 
     /** Waits until the history has every change published so far (tests); nothing when history is off. */
@@ -193,6 +202,16 @@ public final class Node implements AutoCloseable {
         return contexts;
     }
 
+    /** The embedded MQTT broker's port, 0 when it is off. */
+    public int mqttPort() {
+        return deviceIngest.mqttPort();
+    }
+
+    /** The device ingest pipeline (HTTP and MQTT). */
+    public IngestService ingest() {
+        return deviceIngest.ingest;
+    }
+
     /** The HTTP port the API listens on. */
     public int httpPort() {
         return api.port();
@@ -200,7 +219,9 @@ public final class Node implements AutoCloseable {
 
     @Override
     public void close() {
+        deviceIngest.closeMqtt();
         api.close();
+        deviceIngest.close();
         closeHistory(historyWriter, history);
         eventLog.close();
         devices.close();

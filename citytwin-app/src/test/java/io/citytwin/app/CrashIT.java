@@ -120,6 +120,8 @@ class CrashIT {
                     "serve",
                     "--port",
                     "0",
+                    "--mqtt-port",
+                    "0",
                     "--host",
                     "127.0.0.1",
                     "--data-dir",

@@ -373,7 +373,7 @@ public final class IngestService implements AutoCloseable {
                 continue;
             }
             List<Reading> readings = ((DecodeResult.Decoded) decoded).readings();
-            DeviceMapping mapping = mapping(job.device);
+            DeviceMapping mapping = mapping(job.device, job.channel);
             List<String> problems = new ArrayList<>(0);
             Pending p = new Pending(job, readings.size(), problems);
             pending.add(p);
@@ -456,11 +456,15 @@ public final class IngestService implements AutoCloseable {
         }
     }
 
-    private DeviceMapping mapping(Device device) {
+    /**
+     * Telemetry fields without a mapping pass through only for devices without any mapping; static attributes
+     * always pass through (a mapping still renames and converts the fields it names).
+     */
+    private DeviceMapping mapping(Device device, Channel channel) {
         // devices of one kind share their mapping list: build the validated mapping once per distinct list
+        boolean passThrough = channel == Channel.ATTRS || device.mapping().isEmpty();
         return mappings.computeIfAbsent(
-                device.mapping(),
-                m -> DeviceMapping.of(device.mapping(), device.mapping().isEmpty()));
+                List.of(passThrough, device.mapping()), k -> DeviceMapping.of(device.mapping(), passThrough));
     }
 
     private DeviceState state(Device device) {

@@ -56,8 +56,16 @@ final class IngestInterceptor implements PublishInboundInterceptor {
         String who = DeviceTopicAuthorizer.who(input.getConnectionInformation()).orElse("");
         Optional<DeviceTopic> topic = DeviceTopic.parse(input.getPublishPacket().getTopic());
         Optional<Device> device = sessions.device(who);
-        if (topic.isEmpty() || device.isEmpty()) {
-            output.preventPublishDelivery(); // the authorizer refused it already; never reached in practice
+        if (topic.isEmpty()
+                || device.isEmpty()
+                || !DeviceSessions.key(topic.get().tenant(), topic.get().device())
+                        .equals(who)
+                || topic.get().kind().equals("commands")) {
+            // HiveMQ runs inbound interceptors before publish authorizers, so the topic ACL is enforced here too:
+            // a device publishes only to its own topics (MQTT 3.1.1 clients are disconnected, as for any refusal)
+            refusals.refuse(
+                    who, "acl-publish", "publish to " + input.getPublishPacket().getTopic());
+            output.preventPublishDelivery(AckReasonCode.NOT_AUTHORIZED, "Not authorized");
             return;
         }
         Optional<Channel> channel = topic.get().channel();
