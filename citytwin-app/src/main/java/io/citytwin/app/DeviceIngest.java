@@ -121,7 +121,12 @@ final class DeviceIngest implements AutoCloseable {
         if (ext != null) {
             external = ExternalBrokerClient.connect(
                     new ExternalBrokerClient.Settings(
-                            ext.url(), ext.clientId(), ext.username(), ext.password(), ext.sharedSubscription()),
+                            ext.url(),
+                            ext.clientId(),
+                            ext.username(),
+                            ext.password(),
+                            ext.sharedSubscription(),
+                            ext.shareGroup()),
                     registry,
                     ingest,
                     clock,

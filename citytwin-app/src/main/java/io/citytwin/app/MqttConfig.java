@@ -86,20 +86,23 @@ public record MqttConfig(
      * @param clientId this node's client id (default {@code citytwin-node})
      * @param username broker username, if it needs one
      * @param password broker password
-     * @param sharedSubscription subscribe as {@code $share/citytwin/...} (default true; MQTT 5 brokers)
+     * @param sharedSubscription subscribe as {@code $share/{shareGroup}/...} (default true; MQTT 5 brokers)
+     * @param shareGroup the shared subscription group (default {@code citytwin}); the nodes of one deployment share it
      */
     public record External(
             @JsonProperty("url") String url,
             @JsonProperty("clientId") String clientId,
             @JsonProperty("username") @Nullable String username,
             @JsonProperty("password") @Nullable String password,
-            @JsonProperty("sharedSubscription") Boolean sharedSubscription) {
+            @JsonProperty("sharedSubscription") Boolean sharedSubscription,
+            @JsonProperty("shareGroup") String shareGroup) {
         public External {
             if (url == null || url.isBlank()) {
                 throw new IllegalArgumentException("mqtt.external.url is required");
             }
             clientId = clientId == null ? "citytwin-node" : clientId;
             sharedSubscription = sharedSubscription == null || sharedSubscription;
+            shareGroup = shareGroup == null ? "citytwin" : shareGroup;
         }
     }
 }

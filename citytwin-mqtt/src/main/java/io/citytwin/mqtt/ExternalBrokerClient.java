@@ -59,10 +59,16 @@ public final class ExternalBrokerClient implements AutoCloseable {
      * @param clientId the MQTT client id of this node (a persistent session is kept under it)
      * @param username optional broker username
      * @param password optional broker password
-     * @param shared whether to use a shared subscription ({@code $share/citytwin/...}; MQTT 5 brokers)
+     * @param shared whether to use a shared subscription ({@code $share/{shareGroup}/...}; MQTT 5 brokers)
+     * @param shareGroup the shared subscription's group: the nodes of one deployment share one group
      */
     public record Settings(
-            String url, String clientId, @Nullable String username, @Nullable String password, boolean shared) {}
+            String url,
+            String clientId,
+            @Nullable String username,
+            @Nullable String password,
+            boolean shared,
+            String shareGroup) {}
 
     private ExternalBrokerClient(
             Mqtt5AsyncClient client,
@@ -118,7 +124,7 @@ public final class ExternalBrokerClient implements AutoCloseable {
                         .applySimpleAuth();
             }
             connect.send().get(30, TimeUnit.SECONDS);
-            String prefix = settings.shared() ? "$share/citytwin/" : "";
+            String prefix = settings.shared() ? "$share/" + settings.shareGroup() + "/" : "";
             for (String kind : new String[] {"telemetry", "attrs"}) {
                 client.subscribeWith()
                         .topicFilter(prefix + "citytwin/+/devices/+/" + kind)
