@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "CityTwin: an open city digital twin and intelligent operations center.",
-        subcommands = {Main.Serve.class, Main.Demo.class, CommandLine.HelpCommand.class})
+        subcommands = {Main.Serve.class, Main.Demo.class, DevicesCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
