@@ -106,8 +106,8 @@ public final class MqttLoadGenerator {
         Files.writeString(config, "mqtt:\n  messagesPerSecond: 1000000\n  burst: 1000000\n");
         int httpPort = freePort();
         int mqttPort = freePort();
-        List<String> serverArgs = new ArrayList<>(
-                List.of("--mqtt-port", Integer.toString(mqttPort), "--config", config.toString()));
+        List<String> serverArgs =
+                new ArrayList<>(List.of("--mqtt-port", Integer.toString(mqttPort), "--config", config.toString()));
         if (!o.get("--server-args").isBlank()) {
             serverArgs.addAll(List.of(o.get("--server-args").trim().split("\\s+")));
         }
@@ -130,8 +130,9 @@ public final class MqttLoadGenerator {
             double connectS = (System.nanoTime() - t0) / 1e9;
             long rssAfter = rssKiB(server);
             System.out.println();
-            System.out.println("| scenario | devices | msgs/s | points/s | p50 ms | p99 ms | server CPU s per 1,000 points/s |"
-                    + " errors |");
+            System.out.println(
+                    "| scenario | devices | msgs/s | points/s | p50 ms | p99 ms | server CPU s per 1,000 points/s |"
+                            + " errors |");
             System.out.println("|---|---|---|---|---|---|---|---|");
             if (scenarios.contains("idle")) {
                 System.out.printf(

@@ -145,11 +145,6 @@ final class ServerProcess implements AutoCloseable {
         return healthNanos / 1e9;
     }
 
-    /** The node's process id. */
-    long pid() {
-        return process.pid();
-    }
-
     /** The CPU time (user + system) the process used so far, in seconds, from /proc (Linux); -1 if unknown. */
     double cpuSeconds() {
         return cpuSeconds(process.pid());
