@@ -24,15 +24,19 @@ import org.jspecify.annotations.Nullable;
  * @param http the HTTP API
  * @param store the embedded store
  * @param contexts JSON-LD @context resolution
+ * @param history the history of attribute values
+ * @param mqtt devices over MQTT (embedded broker or external broker)
  */
 public record CityTwinConfig(
         @JsonProperty("dataDir") Path dataDir,
         @JsonProperty("http") Http http,
         @JsonProperty("store") Store store,
         @JsonProperty("contexts") Contexts contexts,
-        @JsonProperty("history") History history) {
+        @JsonProperty("history") History history,
+        @JsonProperty("mqtt") MqttConfig mqtt) {
 
     public CityTwinConfig {
+        mqtt = mqtt == null ? MqttConfig.DEFAULTS : mqtt;
         dataDir = dataDir == null ? Path.of("data") : dataDir;
         http = http == null ? Http.DEFAULTS : http;
         store = store == null ? Store.DEFAULTS : store;
@@ -44,7 +48,7 @@ public record CityTwinConfig(
      * The defaults: ./data, port 8080 on all interfaces, synchronous=NORMAL, remote contexts allowed, history on.
      */
     public static CityTwinConfig defaults() {
-        return new CityTwinConfig(null, null, null, null, null);
+        return new CityTwinConfig(null, null, null, null, null, null);
     }
 
     /**
@@ -215,6 +219,11 @@ public record CityTwinConfig(
         }
     }
 
+    /** This configuration with another MQTT port (0: no embedded broker). */
+    CityTwinConfig withMqttPort(int port) {
+        return new CityTwinConfig(dataDir, http, store, contexts, history, mqtt.withPort(port));
+    }
+
     /** This configuration with history on or off. */
     CityTwinConfig withHistory(boolean enabled) {
         return new CityTwinConfig(
@@ -227,12 +236,13 @@ public record CityTwinConfig(
                         history.instanceLimit(),
                         history.retention(),
                         history.downsampling(),
-                        history.maintenanceEvery()));
+                        history.maintenanceEvery()),
+                mqtt);
     }
 
     /** This configuration with another history (retention, downsampling, limits). */
     CityTwinConfig withHistory(History h) {
-        return new CityTwinConfig(dataDir, http, store, contexts, h);
+        return new CityTwinConfig(dataDir, http, store, contexts, h, mqtt);
     }
 
     /** This configuration with the given overrides applied (nulls keep the file's values). */
@@ -244,7 +254,7 @@ public record CityTwinConfig(
         if (host != null) {
             h = h.withHost(host);
         }
-        return new CityTwinConfig(dir == null ? dataDir : dir, h, store, contexts, history);
+        return new CityTwinConfig(dir == null ? dataDir : dir, h, store, contexts, history, mqtt);
     }
 
     /**

@@ -18,7 +18,13 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "CityTwin: an open city digital twin and intelligent operations center.",
-        subcommands = {Main.Serve.class, Main.Demo.class, SimulateCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            Main.Serve.class,
+            Main.Demo.class,
+            DevicesCommand.class,
+            SimulateCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -59,6 +65,13 @@ public final class Main implements Runnable {
         String host;
 
         @Option(
+                names = "--mqtt-port",
+                paramLabel = "N",
+                description = "Port of the embedded MQTT broker (default: 1883, or mqtt.port in the config file); "
+                        + "0 runs no embedded broker.")
+        Integer mqttPort;
+
+        @Option(
                 names = "--data-dir",
                 paramLabel = "DIR",
                 description = "Directory for the node's data (default: ./data, or dataDir in the config file).")
@@ -78,6 +91,9 @@ public final class Main implements Runnable {
         CityTwinConfig resolve() {
             CityTwinConfig base = config == null ? CityTwinConfig.defaults() : CityTwinConfig.load(config);
             CityTwinConfig c = base.override(port, host, dataDir);
+            if (mqttPort != null) {
+                c = c.withMqttPort(mqttPort);
+            }
             return noHistory ? c.withHistory(false) : c;
         }
     }
@@ -103,6 +119,13 @@ public final class Main implements Runnable {
                             e.code(),
                             e.detail() + ". Choose another with --port N (or http.port in the config file).");
                 }
+                if (e.code().equals("mqtt.port-in-use")) {
+                    throw new TwinException(
+                            e.type(),
+                            e.code(),
+                            e.detail() + " (another MQTT broker, e.g. Mosquitto, may hold it). Choose another with"
+                                    + " --mqtt-port N (or mqtt.port in the config file), or --mqtt-port 0 for none.");
+                }
                 throw e;
             }
             return runUntilStopped(node, "CityTwin node", config);
@@ -116,7 +139,7 @@ public final class Main implements Runnable {
                 "Run the whole platform on embedded defaults with the sample city loaded and the simulated city"
                         + " running against it over HTTP (--size, --speed, --seed; faults injected, ground truth in"
                         + " the data directory).",
-                "If the HTTP port is taken, the next free port is used and printed."
+                "If the HTTP or MQTT port is taken, the next free port is used and printed."
             })
     static final class Demo implements Callable<Integer> {
         @CommandLine.Mixin
@@ -133,15 +156,26 @@ public final class Main implements Runnable {
             CityTwinConfig config = options.resolve();
             Map<String, Path> sdm = SampleCity.installContexts(config.dataDir());
             int port = config.http().port();
+            int mqttPort = config.mqtt().port();
             Node node = null;
-            for (int attempt = 0; node == null; attempt++) {
+            for (int attempt = 0, mqttAttempt = 0; node == null; ) {
                 try {
-                    node = Node.start(config.override(port + attempt, null, null), InstantSource.system(), sdm);
+                    node = Node.start(
+                            config.override(port + attempt, null, null)
+                                    .withMqttPort(mqttPort == 0 ? 0 : mqttPort + mqttAttempt),
+                            InstantSource.system(),
+                            sdm);
                 } catch (TwinException e) {
-                    if (!e.code().equals("http.port-in-use") || attempt >= 20 || port == 0) {
+                    if (e.code().equals("http.port-in-use") && attempt < 20 && port != 0) {
+                        System.out.println("Port " + (port + attempt) + " is taken, trying " + (port + attempt + 1));
+                        attempt++;
+                    } else if (e.code().equals("mqtt.port-in-use") && mqttAttempt < 20) {
+                        System.out.println("MQTT port " + (mqttPort + mqttAttempt) + " is taken, trying "
+                                + (mqttPort + mqttAttempt + 1));
+                        mqttAttempt++;
+                    } else {
                         throw e;
                     }
-                    System.out.println("Port " + (port + attempt) + " is taken, trying " + (port + attempt + 1));
                 }
             }
             int created = SampleCity.load(node);
@@ -186,6 +220,9 @@ public final class Main implements Runnable {
         System.out.println("  NGSI-LD API  " + base + "/ngsi-ld/v1/types");
         System.out.println("  Health       " + base + "/health");
         System.out.println("  Metrics      " + base + "/metrics");
+        if (node.mqttPort() > 0) {
+            System.out.println("  MQTT broker  mqtt://" + host + ":" + node.mqttPort());
+        }
         System.out.println("Press Ctrl+C to stop.");
         try {
             stopped.await();

@@ -9,6 +9,7 @@ import io.citytwin.history.HistoryMaintenance;
 import io.citytwin.history.HistoryWriter;
 import io.citytwin.history.sqlite.SqliteHistoryStore;
 import io.citytwin.http.ApiServer;
+import io.citytwin.ingest.IngestService;
 import io.citytwin.ngsild.ContextResolver;
 import io.citytwin.ngsild.EntityCodec;
 import io.citytwin.store.sqlite.SqliteOptions;
@@ -53,6 +54,7 @@ public final class Node implements AutoCloseable {
     private final ContextResolver contexts;
     private final EntityCodec codec;
     private final ApiServer api;
+    private final DeviceIngest deviceIngest;
 
     private Node(
             SqliteTwinRepository repository,
@@ -64,7 +66,8 @@ public final class Node implements AutoCloseable {
             Twin twin,
             ContextResolver contexts,
             EntityCodec codec,
-            ApiServer api) {
+            ApiServer api,
+            DeviceIngest deviceIngest) {
         this.repository = repository;
         this.devices = devices;
         this.history = history;
@@ -75,6 +78,7 @@ public final class Node implements AutoCloseable {
         this.contexts = contexts;
         this.codec = codec;
         this.api = api;
+        this.deviceIngest = deviceIngest;
     }
 
     /**
@@ -149,7 +153,9 @@ public final class Node implements AutoCloseable {
         }
         DeviceAuthenticator authenticator = new DeviceAuthenticator(
                 devices, new CredentialCache(clock, Duration.ofMinutes(10), 100_000), PasswordHash.DEFAULT_ITERATIONS);
-        ApiServer api;
+        DeviceIngest deviceIngest = DeviceIngest.create(twin, clock, metrics, config.mqtt());
+        IngestService ingest = deviceIngest.ingest;
+        ApiServer api = null;
         HistoryMaintenance maintenance = null;
         try {
             maintenance =
@@ -162,21 +168,37 @@ public final class Node implements AutoCloseable {
                     .metrics(metrics)
                     .host(config.http().host())
                     .port(config.http().port())
-                    .devices(devices, authenticator, clock, PasswordHash.DEFAULT_ITERATIONS);
+                    .devices(devices, authenticator, ingest, clock, PasswordHash.DEFAULT_ITERATIONS);
             if (history != null) {
                 builder.history(history).temporal(config.history().instanceLimit(), clock);
             }
             api = builder.build().start();
+            deviceIngest.startMqtt(config.mqtt(), config.http().host(), dir, devices, authenticator, clock, metrics);
         } catch (RuntimeException e) {
+            if (api != null) {
+                api.close();
+            }
             if (maintenance != null) {
                 maintenance.close();
             }
+            deviceIngest.close();
             closeHistory(historyWriter, history);
             devices.close();
             repository.close();
             throw e;
         }
-        return new Node(repository, devices, history, historyWriter, maintenance, eventLog, twin, contexts, codec, api);
+        return new Node(
+                repository,
+                devices,
+                history,
+                historyWriter,
+                maintenance,
+                eventLog,
+                twin,
+                contexts,
+                codec,
+                api,
+                deviceIngest);
     }
 
     /** Waits until the history has every change published so far (tests); nothing when history is off. */
@@ -207,6 +229,16 @@ public final class Node implements AutoCloseable {
         return contexts;
     }
 
+    /** The embedded MQTT broker's port, 0 when it is off. */
+    public int mqttPort() {
+        return deviceIngest.mqttPort();
+    }
+
+    /** The device ingest pipeline (HTTP and MQTT). */
+    public IngestService ingest() {
+        return deviceIngest.ingest;
+    }
+
     /** The HTTP port the API listens on. */
     public int httpPort() {
         return api.port();
@@ -214,10 +246,12 @@ public final class Node implements AutoCloseable {
 
     @Override
     public void close() {
+        deviceIngest.closeMqtt();
         api.close();
         if (maintenance != null) {
             maintenance.close();
         }
+        deviceIngest.close();
         closeHistory(historyWriter, history);
         devices.close();
         repository.close(); // stops the event log after the last commit

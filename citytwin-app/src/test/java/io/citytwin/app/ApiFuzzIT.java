@@ -28,7 +28,10 @@ class ApiFuzzIT {
     @BeforeContainer
     static void start() throws Exception {
         Path dir = Files.createTempDirectory("citytwin-fuzz");
-        node = Node.start(CityTwinConfig.defaults().override(0, "127.0.0.1", dir), InstantSource.system(), Map.of());
+        node = Node.start(
+                CityTwinConfig.defaults().override(0, "127.0.0.1", dir).withMqttPort(0),
+                InstantSource.system(),
+                Map.of());
         api = new Api(node.httpPort());
         api.post("/ngsi-ld/v1/entities", NgsiLdApiIT.lamp("urn:ngsi-ld:Streetlight:fuzz", 1, 1, "ok", 1));
     }

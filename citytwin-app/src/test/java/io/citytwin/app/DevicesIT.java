@@ -25,7 +25,10 @@ class DevicesIT {
 
     @BeforeAll
     static void start() {
-        node = Node.start(CityTwinConfig.defaults().override(0, "127.0.0.1", dir), InstantSource.system(), Map.of());
+        node = Node.start(
+                CityTwinConfig.defaults().override(0, "127.0.0.1", dir).withMqttPort(0),
+                InstantSource.system(),
+                Map.of());
         api = new Api(node.httpPort()).withHeader("NGSILD-Tenant", "iot");
     }
 

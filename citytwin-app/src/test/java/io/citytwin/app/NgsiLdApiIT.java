@@ -52,7 +52,10 @@ class NgsiLdApiIT {
         });
         contextServer.start();
         userContextUrl = "http://127.0.0.1:" + contextServer.getAddress().getPort() + "/ctx.jsonld";
-        node = Node.start(CityTwinConfig.defaults().override(0, "127.0.0.1", dir), InstantSource.system(), Map.of());
+        node = Node.start(
+                CityTwinConfig.defaults().override(0, "127.0.0.1", dir).withMqttPort(0),
+                InstantSource.system(),
+                Map.of());
         api = new Api(node.httpPort());
     }
 

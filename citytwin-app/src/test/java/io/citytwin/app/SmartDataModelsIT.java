@@ -34,7 +34,7 @@ class SmartDataModelsIT {
     @BeforeAll
     static void start() {
         node = Node.start(
-                CityTwinConfig.defaults().override(0, "127.0.0.1", dir),
+                CityTwinConfig.defaults().override(0, "127.0.0.1", dir).withMqttPort(0),
                 InstantSource.system(),
                 SampleCity.installContexts(dir));
         api = new Api(node.httpPort()).withHeader("NGSILD-Tenant", "sdm");

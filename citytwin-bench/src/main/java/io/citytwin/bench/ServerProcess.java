@@ -53,6 +53,9 @@ final class ServerProcess implements AutoCloseable {
                 "127.0.0.1",
                 "--data-dir",
                 dataDir.toString()));
+        if (!serverArgs.contains("--mqtt-port")) {
+            cmd.addAll(List.of("--mqtt-port", "0")); // no embedded broker unless the benchmark asks for one
+        }
         cmd.addAll(serverArgs);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         CountDownLatch ready = new CountDownLatch(1);

@@ -93,13 +93,16 @@ public final class ApiServer implements AutoCloseable {
             }
             if (b.devices != null) {
                 DeviceHandlers devices = new DeviceHandlers(
-                        twin, b.devices, b.authenticator, b.clock, out, limits, b.hashIterations, metrics);
+                        b.devices, b.authenticator, b.ingest, b.clock, out, limits, b.hashIterations, metrics);
                 r.post("/iot/v1/devices", h(devices::create));
                 r.get("/iot/v1/devices", h(devices::list));
                 r.get("/iot/v1/devices/{id}", h(devices::get));
                 r.patch("/iot/v1/devices/{id}", h(devices::update));
                 r.delete("/iot/v1/devices/{id}", h(devices::delete));
                 r.post("/iot/v1/devices/{id}/telemetry", h(devices::telemetry));
+                r.post("/iot/v1/devices/{id}/attrs", h(devices::attrs));
+                r.get("/iot/v1/devices/{id}/health", h(devices::health));
+                r.get("/iot/v1/devices/{id}/deadletters", h(devices::deadLetters));
             }
             r.get("/health", ctx -> ctx.json(health()));
             r.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4")
@@ -235,6 +238,7 @@ public final class ApiServer implements AutoCloseable {
         private io.citytwin.device.DeviceRegistry devices;
         private io.citytwin.history.store.HistoryStore history;
         private io.citytwin.device.DeviceAuthenticator authenticator;
+        private io.citytwin.ingest.IngestService ingest;
         private java.time.InstantSource clock = java.time.InstantSource.system();
         private int hashIterations = io.citytwin.device.PasswordHash.DEFAULT_ITERATIONS;
         private int temporalInstanceLimit = TemporalHandlers.DEFAULT_INSTANCE_LIMIT;
@@ -263,15 +267,18 @@ public final class ApiServer implements AutoCloseable {
         /**
          * Serves the device API under {@code /iot/v1/devices} on this registry.
          *
+         * @param ingest the ingest pipeline HTTP telemetry goes through (the same one the MQTT adapters use)
          * @param hashIterations PBKDF2 iterations for secrets registered through the API
          */
         public Builder devices(
                 io.citytwin.device.DeviceRegistry registry,
                 io.citytwin.device.DeviceAuthenticator authenticator,
+                io.citytwin.ingest.IngestService ingest,
                 java.time.InstantSource clock,
                 int hashIterations) {
             this.devices = registry;
             this.authenticator = authenticator;
+            this.ingest = ingest;
             this.clock = clock;
             this.hashIterations = hashIterations;
             return this;

@@ -10,19 +10,14 @@ import io.citytwin.device.FieldMapping;
 import io.citytwin.device.PasswordHash;
 import io.citytwin.device.PayloadFormat;
 import io.citytwin.device.ValueType;
-import io.citytwin.ingest.CompactTextDecoder;
-import io.citytwin.ingest.DecodeResult;
-import io.citytwin.ingest.DeviceMapping;
-import io.citytwin.ingest.JsonPayloadDecoder;
-import io.citytwin.ingest.MappingResult;
-import io.citytwin.ingest.PayloadDecoder;
-import io.citytwin.ingest.Reading;
+import io.citytwin.ingest.Channel;
+import io.citytwin.ingest.DeadLetter;
+import io.citytwin.ingest.DeviceHealth;
+import io.citytwin.ingest.IngestOutcome;
+import io.citytwin.ingest.IngestService;
 import io.citytwin.ngsild.LdContext;
-import io.citytwin.twin.BatchResult;
-import io.citytwin.twin.Entity;
 import io.citytwin.twin.EntityId;
 import io.citytwin.twin.ErrorType;
-import io.citytwin.twin.Twin;
 import io.citytwin.twin.TwinException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -53,30 +48,28 @@ final class DeviceHandlers {
     private static final Logger LOG = LoggerFactory.getLogger(DeviceHandlers.class);
     private static final String DEVICES = "/iot/v1/devices/";
 
-    private final Twin twin;
     private final DeviceRegistry registry;
     private final DeviceAuthenticator authenticator;
     private final InstantSource clock;
     private final Responses out;
     private final ApiLimits limits;
     private final int hashIterations;
-    private final PayloadDecoder json = new JsonPayloadDecoder();
-    private final PayloadDecoder compact = new CompactTextDecoder();
+    private final IngestService ingest;
     private final MeterRegistry metrics;
     private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
     private final Map<String, Boolean> loggedRefusals = new ConcurrentHashMap<>();
 
     DeviceHandlers(
-            Twin twin,
             DeviceRegistry registry,
             DeviceAuthenticator authenticator,
+            IngestService ingest,
             InstantSource clock,
             Responses out,
             ApiLimits limits,
             int hashIterations,
             MeterRegistry metrics) {
-        this.twin = twin;
         this.registry = registry;
+        this.ingest = ingest;
         this.authenticator = authenticator;
         this.clock = clock;
         this.out = out;
@@ -131,6 +124,7 @@ final class DeviceHandlers {
         DeviceId id = deviceId(r);
         registry.delete(r.tenant, id);
         authenticator.invalidate(r.tenant, id);
+        ingest.forget(r.tenant, id);
         r.ctx.status(204);
     }
 
@@ -139,57 +133,80 @@ final class DeviceHandlers {
     /**
      * POST /iot/v1/devices/{id}/telemetry. Credentials: {@code Authorization: Bearer <token>} for token devices,
      * {@code Authorization: Basic} for username/password devices. 204 when every field was applied; 207 with the
-     * per-field problems when some were not; 400 when the payload cannot be decoded; 401 for any refusal.
+     * per-field problems when some were not; 400 when the payload cannot be decoded; 401 for any refusal. Answered
+     * only once the change is durable.
      */
     void telemetry(ApiRequest r) {
+        receive(r, Channel.TELEMETRY);
+    }
+
+    /** POST /iot/v1/devices/{id}/attrs: static attributes (no observedAt); otherwise as {@link #telemetry}. */
+    void attrs(ApiRequest r) {
+        receive(r, Channel.ATTRS);
+    }
+
+    private void receive(ApiRequest r, Channel channel) {
         Device device = authenticate(r);
         byte[] body = r.bytes();
-        PayloadDecoder decoder = device.format() == PayloadFormat.JSON ? json : compact;
-        DecodeResult decoded = decoder.decode(body, 0, body.length);
-        List<Reading> readings =
-                switch (decoded) {
-                    case DecodeResult.Rejected rej -> {
-                        count("malformed");
-                        throw TwinException.badData(
-                                "telemetry.malformed",
-                                "Payload of device " + device.id() + " is not valid " + device.format() + " at byte "
-                                        + rej.position() + ": " + rej.reason());
-                    }
-                    case DecodeResult.Decoded ok -> ok.readings();
-                };
-        if (readings.isEmpty()) {
-            count("empty");
-            r.ctx.status(204);
-            return;
-        }
-        DeviceMapping mapping =
-                DeviceMapping.of(device.mapping(), device.mapping().isEmpty());
-        List<Entity> updates = new ArrayList<>(readings.size());
-        List<String> problems = new ArrayList<>();
-        java.time.Instant received = clock.instant();
-        for (Reading reading : readings) {
-            MappingResult m = mapping.apply(reading, received);
-            problems.addAll(m.problems());
-            if (!m.attributes().isEmpty()) {
-                updates.add(new Entity(device.entityId(), List.of(device.entityType()), m.attributes(), null, null));
+        IngestOutcome outcome = ingest.ingest(device, channel, body);
+        switch (outcome) {
+            case IngestOutcome.Malformed m -> {
+                count("malformed");
+                throw TwinException.badData(
+                        "telemetry.malformed", "Payload of device " + device.id() + " is " + m.reason());
+            }
+            case IngestOutcome.Failed f -> {
+                count("failed");
+                throw f.error();
+            }
+            case IngestOutcome.Applied a
+            when a.readings() == 0 -> {
+                count("empty");
+                r.ctx.status(204);
+            }
+            case IngestOutcome.Applied a
+            when a.problems().isEmpty() -> {
+                count("accepted");
+                r.ctx.status(204);
+            }
+            case IngestOutcome.Applied a -> {
+                count(a.attributes() == 0 ? "rejected-fields" : "partial");
+                Map<String, Object> report = new LinkedHashMap<>();
+                report.put("readings", a.readings());
+                report.put("problems", a.problems());
+                out.plainJson(r, a.attributes() == 0 ? 400 : 207, report);
             }
         }
-        if (!updates.isEmpty()) {
-            BatchResult result = twin.batchUpsert(device.tenant(), updates, true);
-            if (!result.errors().isEmpty()) {
-                throw result.errors().get(0).error();
-            }
+    }
+
+    /** GET /iot/v1/devices/{id}/health: state, last seen, counters (since the node started). */
+    void health(ApiRequest r) {
+        Device d = find(r);
+        DeviceHealth h =
+                ingest.health(d.tenant(), d.id()).orElse(new DeviceHealth(DeviceHealth.State.UNKNOWN, null, 0, 0));
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", d.id().value());
+        m.put("state", h.state().name().toLowerCase(Locale.ROOT));
+        h.lastSeenAt().ifPresent(t -> m.put("lastSeen", t.toString()));
+        m.put("messagesReceived", h.messages());
+        m.put("errors", h.errors());
+        out.plainJson(r, 200, m);
+    }
+
+    /** GET /iot/v1/devices/{id}/deadletters: the payloads not applied, oldest first (bounded per device). */
+    void deadLetters(ApiRequest r) {
+        Device d = find(r);
+        List<Object> list = new ArrayList<>();
+        for (DeadLetter l : ingest.deadLetters(d.tenant(), d.id())) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("receivedAt", l.receivedAt().toString());
+            m.put("channel", l.channel().name().toLowerCase(Locale.ROOT));
+            m.put("reason", l.reason());
+            m.put("size", l.size());
+            m.put("payload", l.excerpt());
+            list.add(m);
         }
-        if (problems.isEmpty()) {
-            count("accepted");
-            r.ctx.status(204);
-        } else {
-            count(updates.isEmpty() ? "rejected-fields" : "partial");
-            Map<String, Object> report = new LinkedHashMap<>();
-            report.put("readings", readings.size());
-            report.put("problems", problems);
-            out.plainJson(r, updates.isEmpty() ? 400 : 207, report);
-        }
+        out.plainJson(r, 200, list);
     }
 
     private Device authenticate(ApiRequest r) {

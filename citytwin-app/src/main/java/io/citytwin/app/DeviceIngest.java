@@ -1,0 +1,160 @@
+package io.citytwin.app;
+
+import io.citytwin.device.DeviceAuthenticator;
+import io.citytwin.device.DeviceRegistry;
+import io.citytwin.ingest.IngestListener;
+import io.citytwin.ingest.IngestOutcome;
+import io.citytwin.ingest.IngestService;
+import io.citytwin.mqtt.ExternalBrokerClient;
+import io.citytwin.mqtt.MqttBroker;
+import io.citytwin.mqtt.MqttOptions;
+import io.citytwin.twin.Twin;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The device side of a node: the shared {@link IngestService} (used by HTTP telemetry and MQTT), its metrics, the
+ * periodic offline sweep, and the embedded broker and/or external broker client.
+ */
+final class DeviceIngest implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DeviceIngest.class);
+
+    final IngestService ingest;
+    private final ScheduledExecutorService sweeper;
+    private @Nullable MqttBroker broker;
+    private @Nullable ExternalBrokerClient external;
+
+    private DeviceIngest(IngestService ingest, ScheduledExecutorService sweeper) {
+        this.ingest = ingest;
+        this.sweeper = sweeper;
+    }
+
+    static DeviceIngest create(Twin twin, InstantSource clock, MeterRegistry metrics, MqttConfig mqtt) {
+        Timer latency = Timer.builder("citytwin.ingest.latency")
+                .description("From receipt of a device payload to its durable twin write")
+                .publishPercentiles(0.5, 0.99)
+                .register(metrics);
+        IngestListener listener = (device, channel, outcome, nanos) -> {
+            if (outcome instanceof IngestOutcome.Applied) {
+                latency.record(nanos, TimeUnit.NANOSECONDS);
+            }
+        };
+        IngestService ingest = new IngestService(
+                twin, clock, IngestService.Options.DEFAULTS.withOfflineAfter(mqtt.offlineAfter()), listener);
+        FunctionCounter.builder("citytwin.ingest.messages", ingest, IngestService::messages)
+                .description("Device payloads received (HTTP and MQTT)")
+                .register(metrics);
+        FunctionCounter.builder("citytwin.ingest.points", ingest, IngestService::points)
+                .description("Device readings applied to the twin")
+                .register(metrics);
+        FunctionCounter.builder("citytwin.ingest.decode.errors", ingest, IngestService::malformed)
+                .description("Device payloads that could not be decoded")
+                .register(metrics);
+        FunctionCounter.builder("citytwin.ingest.field.errors", ingest, IngestService::fieldErrors)
+                .description("Device fields that could not be mapped")
+                .register(metrics);
+        FunctionCounter.builder("citytwin.ingest.failed", ingest, IngestService::failed)
+                .description("Device payloads whose twin write failed")
+                .register(metrics);
+        FunctionCounter.builder("citytwin.ingest.refused", ingest, IngestService::refusedCount)
+                .description("Device payloads refused by a size or rate limit")
+                .register(metrics);
+        Gauge.builder("citytwin.ingest.queue.depth", ingest, IngestService::queueDepth)
+                .description("Device payloads queued for the twin")
+                .register(metrics);
+        ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("citytwin-device-offline").factory());
+        long period = Math.max(1, Math.min(mqtt.offlineAfter().toSeconds() / 4, 30));
+        sweeper.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        int n = ingest.markOffline();
+                        if (n > 0) {
+                            LOG.info("{} device(s) went offline", n);
+                        }
+                    } catch (RuntimeException e) {
+                        LOG.error("Offline sweep failed", e);
+                    }
+                },
+                period,
+                period,
+                TimeUnit.SECONDS);
+        return new DeviceIngest(ingest, sweeper);
+    }
+
+    /**
+     * Starts the embedded broker (unless {@code mqtt.port} is 0) and the external broker client (when configured).
+     *
+     * @throws io.citytwin.twin.TwinException {@code mqtt.port-in-use}, {@code mqtt.start-failed}, {@code
+     *     mqtt.external-failed}
+     */
+    void startMqtt(
+            MqttConfig mqtt,
+            String httpHost,
+            Path dataDir,
+            DeviceRegistry registry,
+            DeviceAuthenticator authenticator,
+            InstantSource clock,
+            MeterRegistry metrics) {
+        if (mqtt.port() > 0) {
+            MqttOptions options = MqttOptions.defaults(mqtt.port(), dataDir.resolve("mqtt"))
+                    .withHost(mqtt.host() == null ? httpHost : mqtt.host())
+                    .withLimits(mqtt.maxMessageBytes(), mqtt.messagesPerSecond(), mqtt.burst());
+            MqttConfig.Tls tls = mqtt.tls();
+            if (tls != null) {
+                options = options.withTls(
+                        new MqttOptions.Tls(tls.port(), tls.keystore(), tls.password(), tls.clientAuth()));
+            }
+            broker = MqttBroker.start(options, authenticator, ingest, metrics);
+        }
+        MqttConfig.External ext = mqtt.external();
+        if (ext != null) {
+            external = ExternalBrokerClient.connect(
+                    new ExternalBrokerClient.Settings(
+                            ext.url(),
+                            ext.clientId(),
+                            ext.username(),
+                            ext.password(),
+                            ext.sharedSubscription(),
+                            ext.shareGroup()),
+                    registry,
+                    ingest,
+                    clock,
+                    metrics);
+        }
+    }
+
+    /** The embedded broker's port, 0 when it is off. */
+    int mqttPort() {
+        return broker == null ? 0 : broker.port();
+    }
+
+    /** Stops taking device messages: brokers first, then the ingest lanes (which finish what is queued). */
+    void closeMqtt() {
+        if (external != null) {
+            external.close();
+            external = null;
+        }
+        if (broker != null) {
+            broker.close();
+            broker = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        closeMqtt();
+        sweeper.shutdownNow();
+        ingest.close();
+    }
+}

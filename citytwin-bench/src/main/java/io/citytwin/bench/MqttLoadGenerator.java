@@ -1,0 +1,377 @@
+package io.citytwin.bench;
+
+import com.hivemq.client.mqtt.MqttClientExecutorConfig;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
+import io.citytwin.device.Credentials;
+import io.citytwin.device.Device;
+import io.citytwin.device.DeviceId;
+import io.citytwin.device.PasswordHash;
+import io.citytwin.device.PayloadFormat;
+import io.citytwin.device.sqlite.SqliteDeviceRegistry;
+import io.citytwin.twin.EntityId;
+import io.citytwin.twin.TenantId;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The MQTT load generator: provisions N devices straight into the registry of a fresh data directory, starts a node
+ * as a child process with the embedded broker, connects N simulated devices over real MQTT 5 connections (HiveMQ
+ * client, async API, one shared Netty event loop) and publishes QoS 1 telemetry. A PUBACK is sent by the node only
+ * once the reading is decoded, applied to the twin and durable, so publish-to-PUBACK is publish-to-twin latency.
+ *
+ * <p>Scenarios: {@code max} (every device keeps {@code --window} publishes in flight: the end-to-end ceiling), {@code
+ * rate} (paced at {@code --rate} points/s: latency percentiles), {@code idle} (connect and hold: server memory per
+ * connection from the RSS difference). Prints one markdown row per scenario, with the server's CPU time per 1,000
+ * points/s.
+ *
+ * <p>Bench shortcut: device tokens are hashed with 1,000 PBKDF2 iterations instead of 600,000, so that connecting
+ * 10,000 devices measures the broker, not the password hash (a real fleet connects over hours, and the credential
+ * cache makes reconnects cheap).
+ */
+public final class MqttLoadGenerator {
+    private static final String HELP =
+            """
+            Usage: java -cp citytwin-bench.jar io.citytwin.bench.MqttLoadGenerator [options]
+              --jar PATH            app jar to run as a child process (default citytwin-app/target/citytwin.jar)
+              --devices N           simulated devices, one MQTT connection each (default 10000)
+              --readings R          readings per message (a JSON array; default 1)
+              --window W            publishes in flight per device in the max scenario (default 4)
+              --rate P              points/s of the rate scenario (default 50000)
+              --duration S          measured seconds per scenario (default 20)
+              --warmup S            warm-up seconds (default 5)
+              --scenarios LIST      comma list of max,rate,idle (default max,rate)
+              --server-jvm-args S   JVM options of the child node (default "-Xmx4g")
+              --server-args S       extra options of `citytwin serve` (e.g. "--no-history")
+              --help                this text
+            """;
+
+    private MqttLoadGenerator() {}
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> o = new LinkedHashMap<>();
+        o.put("--jar", "citytwin-app/target/citytwin.jar");
+        o.put("--devices", "10000");
+        o.put("--readings", "1");
+        o.put("--window", "4");
+        o.put("--rate", "50000");
+        o.put("--duration", "20");
+        o.put("--warmup", "5");
+        o.put("--scenarios", "max,rate");
+        o.put("--server-jvm-args", "-Xmx4g");
+        o.put("--server-args", "");
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--help") || args[i].equals("-h")) {
+                System.out.print(HELP);
+                return;
+            }
+            if (!o.containsKey(args[i]) || i + 1 >= args.length) {
+                System.err.println("unknown or incomplete option: " + args[i]);
+                System.err.print(HELP);
+                System.exit(2);
+            }
+            o.put(args[i], args[++i]);
+        }
+        int devices = Integer.parseInt(o.get("--devices"));
+        int readings = Integer.parseInt(o.get("--readings"));
+        int window = Integer.parseInt(o.get("--window"));
+        double rate = Double.parseDouble(o.get("--rate"));
+        int duration = Integer.parseInt(o.get("--duration"));
+        int warmup = Integer.parseInt(o.get("--warmup"));
+        List<String> scenarios = List.of(o.get("--scenarios").split(","));
+
+        Path data = Files.createTempDirectory("citytwin-mqtt-bench");
+        provision(data, devices);
+        Path config = data.resolve("bench.yaml");
+        Files.writeString(config, "mqtt:\n  messagesPerSecond: 1000000\n  burst: 1000000\n");
+        int httpPort = freePort();
+        int mqttPort = freePort();
+        List<String> serverArgs =
+                new ArrayList<>(List.of("--mqtt-port", Integer.toString(mqttPort), "--config", config.toString()));
+        if (!o.get("--server-args").isBlank()) {
+            serverArgs.addAll(List.of(o.get("--server-args").trim().split("\\s+")));
+        }
+        System.out.printf(
+                Locale.ROOT,
+                "MQTT load: %d devices, %d reading(s)/message, QoS 1, %s, %d cores%n",
+                devices,
+                readings,
+                Instant.now(),
+                Runtime.getRuntime().availableProcessors());
+        try (ServerProcess server = ServerProcess.start(
+                Path.of(o.get("--jar")),
+                List.of(o.get("--server-jvm-args").trim().split("\\s+")),
+                serverArgs,
+                httpPort,
+                data.resolve("node"))) {
+            long rssBefore = rssKiB(server);
+            long t0 = System.nanoTime();
+            List<Mqtt5AsyncClient> clients = connect(mqttPort, devices);
+            double connectS = (System.nanoTime() - t0) / 1e9;
+            long rssAfter = rssKiB(server);
+            System.out.println();
+            System.out.println(
+                    "| scenario | devices | msgs/s | points/s | p50 ms | p99 ms | server CPU s per 1,000 points/s |"
+                            + " errors |");
+            System.out.println("|---|---|---|---|---|---|---|---|");
+            if (scenarios.contains("idle")) {
+                System.out.printf(
+                        Locale.ROOT,
+                        "| idle connect | %d | connected in %.1f s | | | | server RSS +%.1f MiB = %.1f KiB per connection"
+                                + " | |%n",
+                        clients.size(),
+                        connectS,
+                        (rssAfter - rssBefore) / 1024.0,
+                        (rssAfter - rssBefore) / (double) Math.max(1, clients.size()));
+            }
+            if (scenarios.contains("max")) {
+                run(server, clients, readings, window, 0, warmup, duration, "max");
+            }
+            if (scenarios.contains("rate")) {
+                run(server, clients, readings, window, rate, warmup, duration, "rate " + (long) rate + "/s");
+            }
+            for (Mqtt5AsyncClient c : clients) {
+                c.disconnect();
+            }
+        }
+    }
+
+    /** Registers {@code devices} token devices (bench-0..) in the registry of the node's data directory. */
+    static void provision(Path data, int devices) {
+        Path node = data.resolve("node");
+        try {
+            Files.createDirectories(node);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        Instant now = Instant.now();
+        PasswordHash hash = PasswordHash.create("bench-token".toCharArray(), 1_000);
+        try (SqliteDeviceRegistry registry = SqliteDeviceRegistry.open(node)) {
+            for (int i = 0; i < devices; i++) {
+                registry.create(new Device(
+                        new DeviceId("bench-" + i),
+                        TenantId.DEFAULT,
+                        EntityId.of("urn:ngsi-ld:Sensor:bench-" + i),
+                        "https://uri.etsi.org/ngsi-ld/default-context/Sensor",
+                        new Credentials.Token(hash),
+                        PayloadFormat.JSON,
+                        List.of(),
+                        null,
+                        now,
+                        now));
+            }
+        }
+    }
+
+    static List<Mqtt5AsyncClient> connect(int port, int devices) throws Exception {
+        MqttClientExecutorConfig executors =
+                MqttClientExecutorConfig.builder().nettyThreads(2).build();
+        List<Mqtt5AsyncClient> clients = new ArrayList<>(devices);
+        Semaphore connecting = new Semaphore(256);
+        List<CompletableFuture<?>> pending = new ArrayList<>();
+        for (int i = 0; i < devices; i++) {
+            Mqtt5AsyncClient c = Mqtt5Client.builder()
+                    .identifier("bench-" + i)
+                    .serverHost("127.0.0.1")
+                    .serverPort(port)
+                    .executorConfig(executors)
+                    .buildAsync();
+            connecting.acquire();
+            pending.add(c.connectWith()
+                    .keepAlive(600)
+                    .simpleAuth()
+                    .username("default/bench-" + i)
+                    .password("bench-token".getBytes(StandardCharsets.UTF_8))
+                    .applySimpleAuth()
+                    .send()
+                    .whenComplete((ack, err) -> connecting.release()));
+            clients.add(c);
+        }
+        CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).get(600, TimeUnit.SECONDS);
+        return clients;
+    }
+
+    /*
+     * max: each device keeps `window` publishes in flight (a closed loop: the next publish of a device leaves when one
+     * of its PUBACKs arrives). rate: one scheduler paces publishes round-robin over the devices at the target rate
+     * (an open loop, so latency includes any queueing at the node); a publish that would exceed `window` in flight
+     * for its device is counted as not sent.
+     */
+    private static void run(
+            ServerProcess server,
+            List<Mqtt5AsyncClient> clients,
+            int readings,
+            int window,
+            double pointsPerSecond,
+            int warmup,
+            int duration,
+            String name)
+            throws InterruptedException {
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicBoolean measuring = new AtomicBoolean();
+        LongAdder acked = new LongAdder();
+        LongAdder errors = new LongAdder();
+        long[] latencies = new long[8_000_000];
+        AtomicLong samples = new AtomicLong();
+        AtomicLong seq = new AtomicLong();
+        Semaphore[] inflight = new Semaphore[clients.size()];
+        for (int i = 0; i < inflight.length; i++) {
+            inflight[i] = new Semaphore(window);
+        }
+        Runnable[] publishOne = new Runnable[clients.size()];
+        for (int i = 0; i < clients.size(); i++) {
+            int d = i;
+            Mqtt5AsyncClient c = clients.get(i);
+            String topic = "citytwin/default/devices/bench-" + d + "/telemetry";
+            publishOne[d] = () -> {
+                long n = seq.incrementAndGet();
+                long start = System.nanoTime();
+                c.publishWith()
+                        .topic(topic)
+                        .qos(MqttQos.AT_LEAST_ONCE)
+                        .payload(payload(n, readings))
+                        .send()
+                        .whenComplete((r, e) -> {
+                            inflight[d].release();
+                            if (e != null || failed(r)) {
+                                errors.increment();
+                            } else if (measuring.get()) {
+                                acked.increment();
+                                long k = samples.getAndIncrement();
+                                if (k < latencies.length) {
+                                    latencies[(int) k] = System.nanoTime() - start;
+                                }
+                            }
+                            if (pointsPerSecond == 0 && !stop.get() && inflight[d].tryAcquire()) {
+                                publishOne[d].run();
+                            }
+                        });
+            };
+        }
+        ScheduledExecutorService pacer = null;
+        if (pointsPerSecond == 0) {
+            for (int d = 0; d < clients.size(); d++) {
+                for (int w = 0; w < window; w++) {
+                    if (inflight[d].tryAcquire()) {
+                        publishOne[d].run();
+                    }
+                }
+            }
+        } else {
+            pacer = Executors.newSingleThreadScheduledExecutor();
+            double messagesPerTick = pointsPerSecond / readings / 1000.0; // 1 ms ticks
+            double[] credit = {0};
+            int[] next = {0};
+            pacer.scheduleAtFixedRate(
+                    () -> {
+                        credit[0] += messagesPerTick;
+                        while (credit[0] >= 1 && !stop.get()) {
+                            credit[0] -= 1;
+                            int d = next[0];
+                            next[0] = (d + 1) % clients.size();
+                            if (inflight[d].tryAcquire()) {
+                                publishOne[d].run();
+                            } else {
+                                errors.increment();
+                            }
+                        }
+                    },
+                    1,
+                    1,
+                    TimeUnit.MILLISECONDS);
+        }
+        Thread.sleep(warmup * 1000L);
+        double cpu0 = server.cpuSeconds();
+        long t0 = System.nanoTime();
+        measuring.set(true);
+        Thread.sleep(duration * 1000L);
+        measuring.set(false);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        double cpu = server.cpuSeconds() - cpu0;
+        stop.set(true);
+        if (pacer != null) {
+            pacer.shutdownNow();
+        }
+        Thread.sleep(2000); // let the in-flight publishes drain before the next scenario
+        long n = Math.min(samples.get(), latencies.length);
+        long[] sorted = Arrays.copyOf(latencies, (int) n);
+        Arrays.sort(sorted);
+        double msgs = acked.sum() / seconds;
+        double points = msgs * readings;
+        System.out.printf(
+                Locale.ROOT,
+                "| %s | %d | %.0f | %.0f | %.1f | %.1f | %.2f | %d |%n",
+                name,
+                clients.size(),
+                msgs,
+                points,
+                percentile(sorted, 0.50) / 1e6,
+                percentile(sorted, 0.99) / 1e6,
+                points == 0 ? Double.NaN : (cpu / seconds) / (points / 1000.0),
+                errors.sum());
+    }
+
+    private static boolean failed(Mqtt5PublishResult r) {
+        return r.getError().isPresent();
+    }
+
+    private static byte[] payload(long n, int readings) {
+        if (readings == 1) {
+            return ("{\"v\":" + n + "}").getBytes(StandardCharsets.UTF_8);
+        }
+        StringBuilder b = new StringBuilder("[");
+        for (int i = 0; i < readings; i++) {
+            if (i > 0) {
+                b.append(',');
+            }
+            b.append("{\"v\":").append(n).append(",\"i\":").append(i).append('}');
+        }
+        return b.append(']').toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static double percentile(long[] sorted, double p) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
+    }
+
+    private static long rssKiB(ServerProcess server) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(server.pid()), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}

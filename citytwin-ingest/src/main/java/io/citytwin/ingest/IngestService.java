@@ -1,0 +1,582 @@
+package io.citytwin.ingest;
+
+import io.citytwin.device.Device;
+import io.citytwin.device.DeviceId;
+import io.citytwin.device.PayloadFormat;
+import io.citytwin.twin.Attribute;
+import io.citytwin.twin.AttributeKind;
+import io.citytwin.twin.BatchResult;
+import io.citytwin.twin.Entity;
+import io.citytwin.twin.EntityId;
+import io.citytwin.twin.ErrorType;
+import io.citytwin.twin.Ngsi;
+import io.citytwin.twin.TenantId;
+import io.citytwin.twin.Twin;
+import io.citytwin.twin.TwinException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
+
+/*
+ * The ingest pipeline, shared by every protocol adapter (HTTP, embedded MQTT broker, external broker client):
+ *
+ *   payload --submit--> lane (by device) --decode--> readings --map--> attribute updates --batchUpsert--> twin
+ *                                                                                   (returns once durable)
+ *
+ * Lanes. A device always goes to the same lane (hash of tenant + id), and a lane handles its queue in order, so
+ * the readings of one device are applied in the order they arrived. A lane takes everything queued (up to
+ * maxBatch payloads) and writes it with as few Twin batch calls as possible: the twin's store commits in groups,
+ * so one lane's batch and the other lanes' batches share one durable commit. This is what keeps QoS 1 and HTTP 2xx
+ * ("acknowledged only once durable") fast: many payloads per fsync instead of one.
+ *
+ * Rounds. A batch holds each entity at most once, so that every reading becomes its own change event (and its own
+ * history row) instead of being folded into the last one: the k-th update of an entity in a lane batch goes into
+ * round k, and rounds are written in order.
+ *
+ * Health. Each device seen since start has an in-memory state (last seen, counters, a bounded dead-letter deque).
+ * The first payload after start or after an offline period also writes deviceState = "online" on its entity; the
+ * offline sweep (markOffline, called periodically by the node on its injected clock) writes "offline" for devices
+ * silent for longer than the timeout. A change of deviceState is a normal twin change event, so rules and
+ * subscriptions see it.
+ */
+/**
+ * Decodes device payloads, maps them onto twin attributes and applies them to the twin; one instance serves every
+ * protocol adapter so that HTTP and MQTT ingest identically. Also keeps each device's health and dead letters.
+ *
+ * <p>Thread-safe. {@link #submit} never blocks (beyond a full lane queue) and completes its future once the change is
+ * durable; {@link #ingest} waits for it.
+ */
+public final class IngestService implements AutoCloseable {
+    /** The attribute (expanded) that carries a device's online/offline state on its entity. */
+    public static final String DEVICE_STATE = Ngsi.DEFAULT_VOCAB + "deviceState";
+
+    private final Twin twin;
+    private final InstantSource clock;
+    private final Options options;
+    private final IngestListener listener;
+    private final Lane[] lanes;
+    private final PayloadDecoder json = new JsonPayloadDecoder();
+    private final PayloadDecoder compact = new CompactTextDecoder();
+    private final Map<Key, DeviceState> states = new ConcurrentHashMap<>();
+    private final Map<List<?>, DeviceMapping> mappings = new ConcurrentHashMap<>();
+    private final LongAdder messages = new LongAdder();
+    private final LongAdder points = new LongAdder();
+    private final LongAdder malformed = new LongAdder();
+    private final LongAdder fieldErrors = new LongAdder();
+    private final LongAdder failed = new LongAdder();
+    private final LongAdder refused = new LongAdder();
+    private volatile boolean closed;
+
+    /**
+     * Tuning of the service.
+     *
+     * @param lanes how many ordered lanes write in parallel (at least 1)
+     * @param queueCapacity payloads a lane queues before {@link #submit} waits
+     * @param maxBatch payloads a lane writes in one go
+     * @param deadLetters dead letters kept per device (the oldest are dropped)
+     * @param offlineAfter silence after which a device is offline
+     */
+    public record Options(int lanes, int queueCapacity, int maxBatch, int deadLetters, Duration offlineAfter) {
+        /** 8 lanes of 10,000 payloads, batches of 1,000, 20 dead letters per device, offline after 10 minutes. */
+        public static final Options DEFAULTS = new Options(8, 10_000, 1_000, 20, Duration.ofMinutes(10));
+
+        public Options {
+            if (lanes < 1 || queueCapacity < 1 || maxBatch < 1 || deadLetters < 0) {
+                throw new IllegalArgumentException("lanes, queueCapacity and maxBatch must be >= 1");
+            }
+            if (offlineAfter.isNegative() || offlineAfter.isZero()) {
+                throw new IllegalArgumentException("offlineAfter must be positive");
+            }
+        }
+
+        /** These options with another offline timeout. */
+        public Options withOfflineAfter(Duration d) {
+            return new Options(lanes, queueCapacity, maxBatch, deadLetters, d);
+        }
+    }
+
+    /**
+     * Starts the lanes (virtual threads).
+     *
+     * @param twin where the attributes go
+     * @param clock the receive time of payloads and the offline timeout
+     * @param options tuning
+     * @param listener told about every outcome (metrics)
+     */
+    public IngestService(Twin twin, InstantSource clock, Options options, IngestListener listener) {
+        this.twin = twin;
+        this.clock = clock;
+        this.options = options;
+        this.listener = listener;
+        this.lanes = new Lane[options.lanes()];
+        for (int i = 0; i < lanes.length; i++) {
+            lanes[i] = new Lane(i);
+        }
+    }
+
+    /** A service with the default options and no listener. */
+    public IngestService(Twin twin, InstantSource clock) {
+        this(twin, clock, Options.DEFAULTS, IngestListener.NONE);
+    }
+
+    /**
+     * Queues one payload of {@code device}. The future completes (never exceptionally) with the outcome; for an
+     * {@link IngestOutcome.Applied} one only after the change is durable.
+     *
+     * @param payload the payload; the service keeps it, the caller must not change it afterwards
+     */
+    public CompletableFuture<IngestOutcome> submit(Device device, Channel channel, byte[] payload) {
+        CompletableFuture<IngestOutcome> done = new CompletableFuture<>();
+        if (closed) {
+            done.complete(new IngestOutcome.Failed(closedError()));
+            return done;
+        }
+        Job job = new Job(device, channel, payload, clock.instant(), System.nanoTime(), done);
+        Lane lane = lanes[
+                Math.floorMod(device.tenant().hashCode() * 31 + device.id().hashCode(), lanes.length)];
+        try {
+            lane.queue.put(job);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            done.complete(new IngestOutcome.Failed(closedError()));
+        }
+        return done;
+    }
+
+    /** {@link #submit} and wait for the outcome. */
+    public IngestOutcome ingest(Device device, Channel channel, byte[] payload) {
+        return submit(device, channel, payload).join();
+    }
+
+    /**
+     * Records a payload that a protocol adapter refused before ingesting it (over the size or rate limit): it counts
+     * as a device error and goes to the dead-letter record with {@code reason}.
+     */
+    public void refused(Device device, Channel channel, byte[] payload, String reason) {
+        refused.increment();
+        DeviceState s = state(device);
+        Instant now = clock.instant();
+        s.seen(now);
+        s.error(new DeadLetter(now, channel, reason, payload.length, excerpt(payload)), options.deadLetters());
+    }
+
+    /** The health of a device, if it sent anything since the node started. */
+    public Optional<DeviceHealth> health(TenantId tenant, DeviceId id) {
+        DeviceState s = states.get(new Key(tenant, id));
+        return s == null ? Optional.empty() : Optional.of(s.health());
+    }
+
+    /** The dead letters of a device, oldest first (empty when it has none). */
+    public List<DeadLetter> deadLetters(TenantId tenant, DeviceId id) {
+        DeviceState s = states.get(new Key(tenant, id));
+        return s == null ? List.of() : s.deadLetters();
+    }
+
+    /** Forgets a device's health and dead letters (after it was deleted). */
+    public void forget(TenantId tenant, DeviceId id) {
+        states.remove(new Key(tenant, id));
+    }
+
+    /**
+     * Marks online devices that have been silent for longer than the offline timeout as offline, writing {@code
+     * deviceState = "offline"} on their entities. Call periodically (the node does, every few seconds).
+     *
+     * @return how many devices went offline
+     */
+    public int markOffline() {
+        Instant now = clock.instant();
+        Instant limit = now.minus(options.offlineAfter());
+        int n = 0;
+        for (DeviceState s : states.values()) {
+            if (s.goOfflineIfSilentSince(limit)) {
+                n++;
+                Entity e = new Entity(
+                        s.device.entityId(),
+                        List.of(s.device.entityType()),
+                        Map.of(DEVICE_STATE, List.of(stateAttribute("offline", now))),
+                        null,
+                        null);
+                try {
+                    twin.batchUpsert(s.device.tenant(), List.of(e), true);
+                } catch (TwinException ex) {
+                    failed.increment();
+                }
+            }
+        }
+        return n;
+    }
+
+    /** Payloads received (including refused and malformed ones). */
+    public long messages() {
+        return messages.sum() + refused.sum();
+    }
+
+    /** Readings applied to the twin (data points). */
+    public long points() {
+        return points.sum();
+    }
+
+    /** Payloads that could not be decoded. */
+    public long malformed() {
+        return malformed.sum();
+    }
+
+    /** Fields that could not be mapped. */
+    public long fieldErrors() {
+        return fieldErrors.sum();
+    }
+
+    /** Payloads whose twin write failed. */
+    public long failed() {
+        return failed.sum();
+    }
+
+    /** Payloads refused by an adapter's limits. */
+    public long refusedCount() {
+        return refused.sum();
+    }
+
+    /** Payloads queued and not yet handled, all lanes. */
+    public int queueDepth() {
+        int n = 0;
+        for (Lane l : lanes) {
+            n += l.queue.size();
+        }
+        return n;
+    }
+
+    /** Stops the lanes after they handled what is queued. */
+    @Override
+    public void close() {
+        closed = true;
+        for (Lane l : lanes) {
+            l.thread.interrupt();
+        }
+        for (Lane l : lanes) {
+            try {
+                l.thread.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- the lanes
+
+    private record Key(TenantId tenant, DeviceId id) {}
+
+    private record Job(
+            Device device,
+            Channel channel,
+            byte[] payload,
+            Instant receivedAt,
+            long startNanos,
+            CompletableFuture<IngestOutcome> done) {}
+
+    /** A job decoded and mapped, waiting for its writes. */
+    private static final class Pending {
+        final Job job;
+        final int readings;
+        final List<String> problems;
+        int attributes;
+
+        @Nullable
+        TwinException error;
+
+        Pending(Job job, int readings, List<String> problems) {
+            this.job = job;
+            this.readings = readings;
+            this.problems = problems;
+        }
+    }
+
+    private final class Lane implements Runnable {
+        final BlockingQueue<Job> queue = new LinkedBlockingQueue<>(options.queueCapacity());
+        final Thread thread;
+
+        Lane(int i) {
+            thread = Thread.ofVirtual().name("citytwin-ingest-" + i).start(this);
+        }
+
+        @Override
+        public void run() {
+            List<Job> batch = new ArrayList<>(options.maxBatch());
+            while (true) {
+                try {
+                    Job first = closed ? queue.poll() : queue.poll(1, TimeUnit.SECONDS);
+                    if (first == null) {
+                        if (closed) {
+                            return;
+                        }
+                        continue;
+                    }
+                    batch.add(first);
+                    queue.drainTo(batch, options.maxBatch() - 1);
+                } catch (InterruptedException e) {
+                    if (!closed) {
+                        continue;
+                    }
+                    Thread.interrupted();
+                    continue;
+                }
+                try {
+                    handle(batch);
+                } catch (RuntimeException e) {
+                    TwinException err = e instanceof TwinException te
+                            ? te
+                            : new TwinException(ErrorType.INTERNAL_ERROR, "ingest.failed", "Ingest failed", e);
+                    for (Job j : batch) {
+                        finish(j, new IngestOutcome.Failed(err));
+                    }
+                }
+                batch.clear();
+            }
+        }
+    }
+
+    private void handle(List<Job> batch) {
+        // per tenant: rounds of entity updates, each entity at most once per round
+        Map<TenantId, List<List<Entity>>> rounds = new LinkedHashMap<>();
+        Map<TenantId, Map<EntityId, Integer>> depth = new HashMap<>();
+        Map<Entity, Pending> owner = new java.util.IdentityHashMap<>();
+        List<Pending> pending = new ArrayList<>(batch.size());
+        for (Job job : batch) {
+            messages.increment();
+            DeviceState st = state(job.device);
+            st.seen(job.receivedAt);
+            PayloadDecoder decoder = job.device.format() == PayloadFormat.JSON ? json : compact;
+            DecodeResult decoded = decoder.decode(job.payload, 0, job.payload.length);
+            if (decoded instanceof DecodeResult.Rejected rej) {
+                malformed.increment();
+                String reason = "not valid " + job.device.format() + " at byte " + rej.position() + ": " + rej.reason();
+                st.error(dead(job, reason), options.deadLetters());
+                finish(job, new IngestOutcome.Malformed(reason));
+                continue;
+            }
+            List<Reading> readings = ((DecodeResult.Decoded) decoded).readings();
+            DeviceMapping mapping = mapping(job.device, job.channel);
+            List<String> problems = new ArrayList<>(0);
+            Pending p = new Pending(job, readings.size(), problems);
+            pending.add(p);
+            boolean any = false;
+            for (Reading reading : readings) {
+                MappingResult m = mapping.apply(reading, job.receivedAt);
+                problems.addAll(m.problems());
+                Map<String, List<Attribute>> attrs = m.attributes();
+                if (attrs.isEmpty()) {
+                    continue;
+                }
+                if (job.channel == Channel.ATTRS) {
+                    attrs = withoutObservedAt(attrs);
+                }
+                if (!any && st.comeOnline()) {
+                    attrs = new LinkedHashMap<>(attrs);
+                    attrs.put(DEVICE_STATE, List.of(stateAttribute("online", job.receivedAt)));
+                }
+                any = true;
+                p.attributes += attrs.size();
+                Entity e = new Entity(job.device.entityId(), List.of(job.device.entityType()), attrs, null, null);
+                TenantId tenant = job.device.tenant();
+                int round = depth.computeIfAbsent(tenant, t -> new HashMap<>()).merge(e.id(), 1, Integer::sum) - 1;
+                List<List<Entity>> tr = rounds.computeIfAbsent(tenant, t -> new ArrayList<>());
+                while (tr.size() <= round) {
+                    tr.add(new ArrayList<>());
+                }
+                tr.get(round).add(e);
+                owner.put(e, p);
+            }
+            if (!problems.isEmpty()) {
+                fieldErrors.add(problems.size());
+                st.error(
+                        any ? null : dead(job, "no field could be mapped: " + String.join("; ", problems)),
+                        options.deadLetters());
+            }
+        }
+        for (Map.Entry<TenantId, List<List<Entity>>> t : rounds.entrySet()) {
+            for (List<Entity> round : t.getValue()) {
+                try {
+                    BatchResult result = twin.batchUpsert(t.getKey(), round, true);
+                    if (!result.errors().isEmpty()) {
+                        Map<String, TwinException> byId = new HashMap<>();
+                        for (BatchResult.BatchError err : result.errors()) {
+                            byId.put(err.entityId(), err.error());
+                        }
+                        for (Entity e : round) {
+                            TwinException err = byId.get(e.id().value());
+                            if (err != null) {
+                                owner.get(e).error = err;
+                            }
+                        }
+                    }
+                } catch (TwinException ex) {
+                    for (Entity e : round) {
+                        owner.get(e).error = ex;
+                    }
+                }
+            }
+        }
+        for (Pending p : pending) {
+            if (p.error != null) {
+                failed.increment();
+                state(p.job.device).error(dead(p.job, "twin write failed: " + p.error.detail()), options.deadLetters());
+                finish(p.job, new IngestOutcome.Failed(p.error));
+            } else {
+                if (p.job.channel == Channel.TELEMETRY && p.attributes > 0) {
+                    points.add(p.readings);
+                }
+                finish(p.job, new IngestOutcome.Applied(p.readings, p.attributes, p.problems));
+            }
+        }
+    }
+
+    private void finish(Job job, IngestOutcome outcome) {
+        try {
+            listener.completed(job.device, job.channel, outcome, System.nanoTime() - job.startNanos);
+        } finally {
+            job.done.complete(outcome);
+        }
+    }
+
+    /**
+     * Telemetry fields without a mapping pass through only for devices without any mapping; static attributes
+     * always pass through (a mapping still renames and converts the fields it names).
+     */
+    private DeviceMapping mapping(Device device, Channel channel) {
+        // devices of one kind share their mapping list: build the validated mapping once per distinct list
+        boolean passThrough = channel == Channel.ATTRS || device.mapping().isEmpty();
+        return mappings.computeIfAbsent(
+                List.of(passThrough, device.mapping()), k -> DeviceMapping.of(device.mapping(), passThrough));
+    }
+
+    private DeviceState state(Device device) {
+        Key key = new Key(device.tenant(), device.id());
+        DeviceState s = states.get(key);
+        if (s == null) {
+            s = states.computeIfAbsent(key, k -> new DeviceState(device));
+        } else if (s.device != device) {
+            s.device = device; // registration changed (entity, type): keep health, use the current registration
+        }
+        return s;
+    }
+
+    private static DeadLetter dead(Job job, String reason) {
+        return new DeadLetter(job.receivedAt, job.channel, reason, job.payload.length, excerpt(job.payload));
+    }
+
+    private static String excerpt(byte[] payload) {
+        int n = Math.min(payload.length, DeadLetter.EXCERPT_BYTES);
+        try {
+            CharBuffer chars = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPLACE)
+                    .onUnmappableCharacter(CodingErrorAction.REPLACE)
+                    .decode(ByteBuffer.wrap(payload, 0, n));
+            return chars.toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return ""; // cannot happen with REPLACE
+        }
+    }
+
+    private static Map<String, List<Attribute>> withoutObservedAt(Map<String, List<Attribute>> attrs) {
+        Map<String, List<Attribute>> out = LinkedHashMap.newLinkedHashMap(attrs.size());
+        for (Map.Entry<String, List<Attribute>> e : attrs.entrySet()) {
+            List<Attribute> inst = new ArrayList<>(e.getValue().size());
+            for (Attribute a : e.getValue()) {
+                inst.add(new Attribute(
+                        a.kind(),
+                        a.value(),
+                        a.datasetId(),
+                        null,
+                        a.unitCode(),
+                        a.subAttributes(),
+                        a.createdAt(),
+                        a.modifiedAt()));
+            }
+            out.put(e.getKey(), inst);
+        }
+        return out;
+    }
+
+    private static Attribute stateAttribute(String value, Instant at) {
+        return new Attribute(AttributeKind.PROPERTY, value, null, at, null, Map.of(), null, null);
+    }
+
+    private static TwinException closedError() {
+        return new TwinException(ErrorType.INTERNAL_ERROR, "ingest.closed", "The ingest service is stopped");
+    }
+
+    /** The mutable health of one device; its own monitor guards the state changes. */
+    private static final class DeviceState {
+        volatile Device device;
+        private DeviceHealth.State state = DeviceHealth.State.UNKNOWN;
+        private @Nullable Instant lastSeen;
+        private long messages;
+        private long errors;
+        private final ArrayDeque<DeadLetter> dead = new ArrayDeque<>();
+
+        DeviceState(Device device) {
+            this.device = device;
+        }
+
+        synchronized void seen(Instant at) {
+            messages++;
+            if (lastSeen == null || at.isAfter(lastSeen)) {
+                lastSeen = at;
+            }
+        }
+
+        /** Whether this call turned the device online (and so the caller writes deviceState). */
+        synchronized boolean comeOnline() {
+            if (state == DeviceHealth.State.ONLINE) {
+                return false;
+            }
+            state = DeviceHealth.State.ONLINE;
+            return true;
+        }
+
+        synchronized boolean goOfflineIfSilentSince(Instant limit) {
+            if (state != DeviceHealth.State.ONLINE || lastSeen == null || lastSeen.isAfter(limit)) {
+                return false;
+            }
+            state = DeviceHealth.State.OFFLINE;
+            return true;
+        }
+
+        synchronized void error(@Nullable DeadLetter letter, int capacity) {
+            errors++;
+            if (letter != null && capacity > 0) {
+                if (dead.size() >= capacity) {
+                    dead.removeFirst();
+                }
+                dead.addLast(letter);
+            }
+        }
+
+        synchronized DeviceHealth health() {
+            return new DeviceHealth(state, lastSeen, messages, errors);
+        }
+
+        synchronized List<DeadLetter> deadLetters() {
+            return List.copyOf(dead);
+        }
+    }
+}
