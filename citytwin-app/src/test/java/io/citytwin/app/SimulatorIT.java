@@ -44,7 +44,9 @@ class SimulatorIT {
                 new Fault("f-2", Fault.Type.MALFORMED_PAYLOAD, garbled.id(), start, end)));
         Simulation sim = new Simulation(new Behaviour(city, ZoneId.of("Europe/Berlin"), faults));
         try (Node node = Node.start(
-                        CityTwinConfig.defaults().override(0, "127.0.0.1", dir), InstantSource.system(), Map.of());
+                        CityTwinConfig.defaults().override(0, "127.0.0.1", dir).withMqttPort(0),
+                        InstantSource.system(),
+                        Map.of());
                 HttpCitySink sink =
                         new HttpCitySink(URI.create("http://127.0.0.1:" + node.httpPort()), "default", 32)) {
             SimRunner runner = new SimRunner(sim, sink, InstantSource.system(), d -> {});

@@ -31,7 +31,8 @@ class TemporalApiIT {
 
     @BeforeAll
     static void start() {
-        CityTwinConfig config = CityTwinConfig.defaults().override(0, "127.0.0.1", dir);
+        CityTwinConfig config =
+                CityTwinConfig.defaults().override(0, "127.0.0.1", dir).withMqttPort(0);
         config = config.withHistory(config.history().withInstanceLimit(5));
         node = Node.start(config, InstantSource.system(), Map.of());
         api = new Api(node.httpPort()).withHeader("NGSILD-Tenant", "tq");

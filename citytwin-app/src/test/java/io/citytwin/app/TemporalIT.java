@@ -63,7 +63,10 @@ class TemporalIT {
     @Test
     void historySwitchedOff_keepsNoHistoryDatabase_andHasNoTemporalApi(@TempDir Path off) {
         try (Node n = Node.start(
-                CityTwinConfig.defaults().override(0, "127.0.0.1", off).withHistory(false),
+                CityTwinConfig.defaults()
+                        .override(0, "127.0.0.1", off)
+                        .withMqttPort(0)
+                        .withHistory(false),
                 InstantSource.system(),
                 Map.of())) {
             Api a = new Api(n.httpPort());

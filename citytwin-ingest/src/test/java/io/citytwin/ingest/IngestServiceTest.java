@@ -10,7 +10,6 @@ import io.citytwin.device.PasswordHash;
 import io.citytwin.device.PayloadFormat;
 import io.citytwin.device.ValueType;
 import io.citytwin.event.ChangeEvent;
-import io.citytwin.event.InProcessEventLog;
 import io.citytwin.testkit.FakeClock;
 import io.citytwin.testkit.InMemoryTwinRepository;
 import io.citytwin.twin.Attribute;
@@ -34,22 +33,20 @@ class IngestServiceTest {
     static final PasswordHash HASH = PasswordHash.create("secret".toCharArray(), 1);
 
     final FakeClock clock = new FakeClock(Instant.parse("2026-11-21T10:00:00Z"));
-    final InProcessEventLog log = new InProcessEventLog(1 << 12, (n, e) -> {
-        throw new AssertionError(e);
-    });
-    final Twin twin = new Twin(new InMemoryTwinRepository(), log, clock);
+    final InMemoryTwinRepository repository = new InMemoryTwinRepository(clock);
+    final Twin twin = new Twin(repository, clock);
     final List<ChangeEvent> events = new CopyOnWriteArrayList<>();
     final IngestService ingest = new IngestService(
             twin, clock, new IngestService.Options(2, 100, 50, 3, Duration.ofMinutes(5)), IngestListener.NONE);
 
     {
-        log.subscribe("test", 0, (first, batch) -> events.addAll(batch));
+        repository.events().subscribe("test", 0, (first, batch) -> events.addAll(batch));
     }
 
     @AfterEach
     void close() {
         ingest.close();
-        log.close();
+        repository.close();
     }
 
     static Device device(String id, PayloadFormat format) {

@@ -376,7 +376,11 @@ public final class SqliteHistoryStore implements HistoryStore {
                         recent.add(e);
                     }
                 }
-            } else {
+            }
+            if (fromEnd && lastN > 0 && recent.size() < lastN && !recent.isEmpty()) {
+                recent.clear(); // rows of the range's edge milliseconds were out of range: read them all instead
+            }
+            if (!(fromEnd && lastN > 0) || recent.isEmpty()) {
                 try (PreparedStatement p = c.prepareStatement(
                         "SELECT data FROM recent WHERE series = ? AND t >= ? AND t <= ? ORDER BY t, seq")) {
                     p.setLong(1, id);
