@@ -81,7 +81,7 @@ public record Subscription(
         if (triggers.isEmpty()) {
             throw TwinException.badData("subscription.trigger", "notificationTrigger must not be empty");
         }
-        if (periodic()) {
+        if (!timeInterval.isZero()) {
             if (!watchedAttributes.isEmpty()) {
                 throw TwinException.badData(
                         "subscription.time-interval-watched",
