@@ -83,6 +83,14 @@ public final class ApiServer implements AutoCloseable {
                 TemporalHandlers temporal = new TemporalHandlers(twin, b.history, codec, out);
                 r.get(v1 + "/temporal/entities/{id}", h(temporal::retrieve));
             }
+            if (b.subscriptions != null) {
+                SubscriptionHandlers subs = new SubscriptionHandlers(b.subscriptions, out, limits, b.subscriptionClock);
+                r.post(v1 + "/subscriptions", h(subs::create));
+                r.get(v1 + "/subscriptions", h(subs::list));
+                r.get(v1 + "/subscriptions/{id}", h(subs::retrieve));
+                r.patch(v1 + "/subscriptions/{id}", h(subs::update));
+                r.delete(v1 + "/subscriptions/{id}", h(subs::delete));
+            }
             if (b.devices != null) {
                 DeviceHandlers devices = new DeviceHandlers(
                         twin, b.devices, b.authenticator, b.clock, out, limits, b.hashIterations, metrics);
@@ -230,7 +238,18 @@ public final class ApiServer implements AutoCloseable {
         private java.time.InstantSource clock = java.time.InstantSource.system();
         private int hashIterations = io.citytwin.device.PasswordHash.DEFAULT_ITERATIONS;
 
+        private io.citytwin.subscription.SubscriptionService subscriptions;
+        private java.time.InstantSource subscriptionClock = java.time.InstantSource.system();
+
         private Builder() {}
+
+        /** Serves the subscription API ({@code /ngsi-ld/v1/subscriptions}) on this service. */
+        public Builder subscriptions(
+                io.citytwin.subscription.SubscriptionService service, java.time.InstantSource clock) {
+            this.subscriptions = service;
+            this.subscriptionClock = clock;
+            return this;
+        }
 
         /** Serves the temporal API ({@code /ngsi-ld/v1/temporal/entities/{id}}) from this history store. */
         public Builder history(io.citytwin.history.store.HistoryStore store) {
