@@ -52,6 +52,7 @@ public final class Node implements AutoCloseable {
     private final ContextResolver contexts;
     private final EntityCodec codec;
     private final ApiServer api;
+    private NodeSubscriptions subscriptions;
 
     private Node(
             SqliteTwinRepository repository,
@@ -137,6 +138,7 @@ public final class Node implements AutoCloseable {
                 .start(eventLog.endOffset());
         DeviceAuthenticator authenticator = new DeviceAuthenticator(
                 devices, new CredentialCache(clock, Duration.ofMinutes(10), 100_000), PasswordHash.DEFAULT_ITERATIONS);
+        NodeSubscriptions subscriptions = NodeSubscriptions.start(dir, clock, twin, eventLog, contexts, codec, metrics);
         ApiServer api;
         try {
             ApiServer.Builder builder = ApiServer.builder()
@@ -147,19 +149,23 @@ public final class Node implements AutoCloseable {
                     .metrics(metrics)
                     .host(config.http().host())
                     .port(config.http().port())
-                    .devices(devices, authenticator, clock, PasswordHash.DEFAULT_ITERATIONS);
+                    .devices(devices, authenticator, clock, PasswordHash.DEFAULT_ITERATIONS)
+                    .subscriptions(subscriptions.service(), clock);
             if (history != null) {
                 builder.history(history);
             }
             api = builder.build().start();
         } catch (RuntimeException e) {
+            subscriptions.close();
             closeHistory(historyWriter, history);
             eventLog.close();
             devices.close();
             repository.close();
             throw e;
         }
-        return new Node(repository, devices, history, historyWriter, eventLog, twin, contexts, codec, api);
+        Node node = new Node(repository, devices, history, historyWriter, eventLog, twin, contexts, codec, api);
+        node.subscriptions = subscriptions;
+        return node;
     }
 
     /** Waits until the history has every change published so far (tests); nothing when history is off. */
@@ -198,6 +204,7 @@ public final class Node implements AutoCloseable {
     @Override
     public void close() {
         api.close();
+        subscriptions.close();
         closeHistory(historyWriter, history);
         eventLog.close();
         devices.close();
