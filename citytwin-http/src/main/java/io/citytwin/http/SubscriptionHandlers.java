@@ -527,10 +527,8 @@ final class SubscriptionHandlers {
     private static Duration seconds(Map<String, Object> m, String k) {
         Object v = m.get(k);
         double secs;
-        if (v instanceof Long l) {
-            secs = l;
-        } else if (v instanceof Double d) {
-            secs = d;
+        if (v instanceof Number num) {
+            secs = num.doubleValue();
         } else {
             throw TwinException.badData("subscription.member-type", k + " must be a number of seconds");
         }
