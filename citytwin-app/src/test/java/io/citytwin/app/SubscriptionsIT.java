@@ -153,7 +153,8 @@ class SubscriptionsIT {
                         "status=ok",
                         "timesSent=0");
 
-        assertThat(api.get(S + "/" + id, "NGSILD-Tenant", "other").status()).isEqualTo(404);
+        assertThat(new Api(node.httpPort()).withHeader("NGSILD-Tenant", "other").get(S + "/" + id).status())
+                .isEqualTo(404);
         api.post(S, sub("urn:ngsi-ld:Subscription:crud-b-" + uid(), "/crud", "watchedAttributes", List.of("x")));
         Api.Res page = api.get(S + "?limit=1&offset=0&count=true");
         assertThat(page.status()).isEqualTo(200);
