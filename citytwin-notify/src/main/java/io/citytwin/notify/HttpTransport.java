@@ -14,14 +14,16 @@ import java.util.Set;
 
 /**
  * Delivers notifications by HTTP(S) POST (NGSI-LD HTTP binding, clause 7.2): the stored body and headers; any 2xx is
- * success, everything else (other status, timeout, refused connection) a failed attempt. One shared {@link
- * HttpClient} (HTTP/1.1 keep-alive, connection pool per endpoint). Thread-safe.
+ * success, everything else (other status, timeout, refused connection) a failed attempt. Plain {@code http} goes
+ * through a small blocking HTTP/1.1 client with pooled keep-alive sockets (see {@code Http1Client}, several times
+ * cheaper per request); {@code https} through one shared {@link HttpClient}. Thread-safe.
  */
 public final class HttpTransport implements Transport {
     /** Headers the JDK client sets itself and refuses from callers. */
     private static final Set<String> RESTRICTED = Set.of("connection", "content-length", "expect", "host", "upgrade");
 
     private final HttpClient client;
+    private final Http1Client plain;
     private final Duration timeout;
 
     /**
@@ -34,6 +36,7 @@ public final class HttpTransport implements Transport {
                 .connectTimeout(connectTimeout)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
+        this.plain = new Http1Client(connectTimeout, requestTimeout);
         this.timeout = requestTimeout;
     }
 
@@ -49,6 +52,18 @@ public final class HttpTransport implements Transport {
 
     @Override
     public void send(Notification n) throws DeliveryException {
+        if (n.endpoint().regionMatches(true, 0, "http:", 0, 5)) {
+            int status;
+            try {
+                status = plain.post(URI.create(n.endpoint()), n.headers(), n.body());
+            } catch (IOException | RuntimeException e) {
+                throw new DeliveryException("POST " + n.endpoint() + " failed: " + e, e);
+            }
+            if (status / 100 != 2) {
+                throw new DeliveryException("POST " + n.endpoint() + " answered " + status);
+            }
+            return;
+        }
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(n.endpoint()))
                 .timeout(timeout)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(n.body()));
@@ -73,6 +88,7 @@ public final class HttpTransport implements Transport {
 
     @Override
     public void close() {
+        plain.close();
         client.close();
     }
 }
