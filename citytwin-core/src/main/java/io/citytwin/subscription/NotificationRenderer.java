@@ -16,4 +16,16 @@ public interface NotificationRenderer {
      * @param at the notification time
      */
     Notification render(Subscription s, List<Entity> entities, Instant at);
+
+    /**
+     * One notification per subscription for the same entities, in order. Implementations may share work between
+     * subscriptions that render alike (same format, projection, lang and @context); the default renders each.
+     */
+    default List<Notification> renderAll(List<Subscription> subs, List<Entity> entities, Instant at) {
+        List<Notification> out = new java.util.ArrayList<>(subs.size());
+        for (Subscription s : subs) {
+            out.add(render(s, entities, at));
+        }
+        return out;
+    }
 }

@@ -186,12 +186,18 @@ public final class SubscriptionService implements AutoCloseable {
         List<Notification> batch = new ArrayList<>();
         for (ChangeEvent e : events) {
             List<Subscription> subs = index.match(e, now);
+            if (subs.isEmpty()) {
+                continue;
+            }
+            List<Subscription> notify = new ArrayList<>(subs.size());
             for (int i = 0; i < subs.size(); i++) {
                 Subscription s = subs.get(i);
-                if (throttled(s, now)) {
-                    continue;
+                if (!throttled(s, now)) {
+                    notify.add(s);
                 }
-                batch.add(renderer.render(s, List.of(notified(e)), now));
+            }
+            if (!notify.isEmpty()) {
+                batch.addAll(renderer.renderAll(notify, List.of(notified(e)), now));
             }
         }
         if (!batch.isEmpty()) {

@@ -16,10 +16,14 @@ import io.citytwin.subscription.Subscription;
 import io.citytwin.twin.Attribute;
 import io.citytwin.twin.Entity;
 import io.citytwin.twin.Json;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,9 +59,66 @@ public final class NgsiLdNotificationRenderer implements NotificationRenderer {
 
     @Override
     public Notification render(Subscription s, List<Entity> entities, Instant at) {
-        LdContext ctx = resolver.resolve(s.jsonldContext());
-        Endpoint endpoint = s.notification().endpoint();
-        boolean ld = endpoint.accept().equals(Endpoint.JSON_LD);
+        return renderAll(List.of(s), entities, at).get(0);
+    }
+
+    /** Renders the entities once per distinct (format, projection, lang, @context, accept) and shares the bytes. */
+    @Override
+    public List<Notification> renderAll(List<Subscription> subs, List<Entity> entities, Instant at) {
+        List<Notification> out = new ArrayList<>(subs.size());
+        Map<List<Object>, byte[]> shared = subs.size() > 1 ? new HashMap<>() : null;
+        String notifiedAt = EntityCodec.formatInstant(at);
+        for (Subscription s : subs) {
+            LdContext ctx = resolver.resolve(s.jsonldContext());
+            Endpoint endpoint = s.notification().endpoint();
+            boolean ld = endpoint.accept().equals(Endpoint.JSON_LD);
+            List<Object> key = Arrays.asList(
+                    s.notification().format(),
+                    s.notification().sysAttrs(),
+                    s.lang(),
+                    s.notification().attributes(),
+                    ctx,
+                    ld);
+            byte[] data = shared == null ? null : shared.get(key);
+            if (data == null) {
+                data = renderData(s, entities, ctx, ld);
+                if (shared != null) {
+                    shared.put(key, data);
+                }
+            }
+            ByteArrayOutputStream body = new ByteArrayOutputStream(data.length + 200);
+            try {
+                body.write('{');
+                body.write(data, 1, data.length - 2); // @context (when ld) and data, without the braces
+                body.write(',');
+                writeMember(body, "id", "urn:ngsi-ld:Notification:" + UUID.randomUUID());
+                body.write(',');
+                writeMember(body, "type", "Notification");
+                body.write(',');
+                writeMember(body, "subscriptionId", s.id().value());
+                body.write(',');
+                writeMember(body, "notifiedAt", notifiedAt);
+                body.write('}');
+            } catch (IOException ex) {
+                throw new UncheckedIOException(ex);
+            }
+            Map<String, String> headers = new LinkedHashMap<>();
+            headers.put("Content-Type", endpoint.accept());
+            if (!ld) {
+                headers.put(
+                        "Link",
+                        "<" + ctx.linkUrl().orElse(ContextResolver.CORE_CONTEXT_URL) + ">; rel=\"" + LINK_REL
+                                + "\"; type=\"application/ld+json\"");
+            }
+            headers.put("NGSILD-Tenant", s.tenant().value());
+            headers.putAll(endpoint.receiverInfo());
+            out.add(new Notification(s.tenant(), s.id(), endpoint.uri().toString(), headers, body.toByteArray(), at));
+        }
+        return out;
+    }
+
+    /** {@code {"@context": ..., "data": [...]}} (the context only for ld+json) as JSON bytes. */
+    private byte[] renderData(Subscription s, List<Entity> entities, LdContext ctx, boolean ld) {
         RenderOptions.Format format =
                 switch (s.notification().format()) {
                     case NORMALIZED -> RenderOptions.Format.NORMALIZED;
@@ -69,31 +130,24 @@ public final class NgsiLdNotificationRenderer implements NotificationRenderer {
         for (Entity e : entities) {
             data.add(codec.render(project(e, s.notification().attributes()), opts, ctx));
         }
-        Map<String, Object> body = new LinkedHashMap<>();
+        Map<String, Object> m = new LinkedHashMap<>();
         if (ld) {
-            body.put("@context", ctx.contextValue());
+            m.put("@context", ctx.contextValue());
         }
-        body.put("id", "urn:ngsi-ld:Notification:" + UUID.randomUUID());
-        body.put("type", "Notification");
-        body.put("subscriptionId", s.id().value());
-        body.put("notifiedAt", EntityCodec.formatInstant(at));
-        body.put("data", data);
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("Content-Type", endpoint.accept());
-        if (!ld) {
-            headers.put(
-                    "Link",
-                    "<" + ctx.linkUrl().orElse(ContextResolver.CORE_CONTEXT_URL) + ">; rel=\"" + LINK_REL
-                            + "\"; type=\"application/ld+json\"");
-        }
-        headers.put("NGSILD-Tenant", s.tenant().value());
-        headers.putAll(endpoint.receiverInfo());
+        m.put("data", data);
         try {
-            return new Notification(
-                    s.tenant(), s.id(), endpoint.uri().toString(), headers, mapper.writeValueAsBytes(body), at);
+            return mapper.writeValueAsBytes(m);
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }
+    }
+
+    private void writeMember(ByteArrayOutputStream out, String name, String value) throws IOException {
+        out.write('"');
+        out.write(name.getBytes(StandardCharsets.UTF_8));
+        out.write('"');
+        out.write(':');
+        out.write(mapper.writeValueAsBytes(value));
     }
 
     private static Entity project(Entity e, List<String> attributes) {
