@@ -153,7 +153,10 @@ class SubscriptionsIT {
                         "status=ok",
                         "timesSent=0");
 
-        assertThat(new Api(node.httpPort()).withHeader("NGSILD-Tenant", "other").get(S + "/" + id).status())
+        assertThat(new Api(node.httpPort())
+                        .withHeader("NGSILD-Tenant", "other")
+                        .get(S + "/" + id)
+                        .status())
                 .isEqualTo(404);
         api.post(S, sub("urn:ngsi-ld:Subscription:crud-b-" + uid(), "/crud", "watchedAttributes", List.of("x")));
         Api.Res page = api.get(S + "?limit=1&offset=0&count=true");
