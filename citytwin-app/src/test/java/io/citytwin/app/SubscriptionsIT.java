@@ -140,7 +140,7 @@ class SubscriptionsIT {
                 .containsEntry("isActive", true)
                 .containsEntry("status", "active")
                 .containsEntry("lang", "de")
-                .containsEntry("notificationTrigger", List.of("attributeUpdated", "entityDeleted"));
+                .containsEntry("notificationTrigger", List.of("entityDeleted", "attributeUpdated"));
         assertThat(s.get("entities"))
                 .isEqualTo(List.of(Map.of("type", "Street", "idPattern", "^urn:ngsi-ld:Street:.*")));
         assertThat(s.get("geoQ").toString()).contains("near;maxDistance==2000").contains("Point");

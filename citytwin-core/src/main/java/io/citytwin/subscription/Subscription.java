@@ -65,7 +65,7 @@ public record Subscription(
         Objects.requireNonNull(tenant, "tenant");
         entities = List.copyOf(entities);
         watchedAttributes = Set.copyOf(watchedAttributes);
-        triggers = triggers.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(triggers));
+        triggers = triggers.isEmpty() ? Set.of() : java.util.Collections.unmodifiableSet(EnumSet.copyOf(triggers));
         Objects.requireNonNull(throttling, "throttling");
         Objects.requireNonNull(timeInterval, "timeInterval");
         Objects.requireNonNull(notification, "notification");
