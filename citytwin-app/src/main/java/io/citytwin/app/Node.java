@@ -55,6 +55,7 @@ public final class Node implements AutoCloseable {
     private final EntityCodec codec;
     private final ApiServer api;
     private final DeviceIngest deviceIngest;
+    private @Nullable NodeSubscriptions subscriptions;
 
     private Node(
             SqliteTwinRepository repository,
@@ -153,6 +154,7 @@ public final class Node implements AutoCloseable {
         }
         DeviceAuthenticator authenticator = new DeviceAuthenticator(
                 devices, new CredentialCache(clock, Duration.ofMinutes(10), 100_000), PasswordHash.DEFAULT_ITERATIONS);
+        NodeSubscriptions subscriptions = NodeSubscriptions.start(dir, clock, twin, eventLog, contexts, codec, metrics);
         DeviceIngest deviceIngest = DeviceIngest.create(twin, clock, metrics, config.mqtt());
         IngestService ingest = deviceIngest.ingest;
         ApiServer api = null;
@@ -168,7 +170,8 @@ public final class Node implements AutoCloseable {
                     .metrics(metrics)
                     .host(config.http().host())
                     .port(config.http().port())
-                    .devices(devices, authenticator, ingest, clock, PasswordHash.DEFAULT_ITERATIONS);
+                    .devices(devices, authenticator, ingest, clock, PasswordHash.DEFAULT_ITERATIONS)
+                    .subscriptions(subscriptions.service(), clock);
             if (history != null) {
                 builder.history(history).temporal(config.history().instanceLimit(), clock);
             }
@@ -182,12 +185,13 @@ public final class Node implements AutoCloseable {
                 maintenance.close();
             }
             deviceIngest.close();
+            subscriptions.close();
             closeHistory(historyWriter, history);
             devices.close();
             repository.close();
             throw e;
         }
-        return new Node(
+        Node node = new Node(
                 repository,
                 devices,
                 history,
@@ -199,6 +203,8 @@ public final class Node implements AutoCloseable {
                 codec,
                 api,
                 deviceIngest);
+        node.subscriptions = subscriptions;
+        return node;
     }
 
     /** Waits until the history has every change published so far (tests); nothing when history is off. */
@@ -252,6 +258,9 @@ public final class Node implements AutoCloseable {
             maintenance.close();
         }
         deviceIngest.close();
+        if (subscriptions != null) {
+            subscriptions.close();
+        }
         closeHistory(historyWriter, history);
         devices.close();
         repository.close(); // stops the event log after the last commit

@@ -91,6 +91,14 @@ public final class ApiServer implements AutoCloseable {
                 r.patch(v1 + "/temporal/entities/{id}/attrs/{attrId}/{instanceId}", h(temporal::patchInstance));
                 r.delete(v1 + "/temporal/entities/{id}/attrs/{attrId}/{instanceId}", h(temporal::deleteInstance));
             }
+            if (b.subscriptions != null) {
+                SubscriptionHandlers subs = new SubscriptionHandlers(b.subscriptions, out, limits, b.subscriptionClock);
+                r.post(v1 + "/subscriptions", h(subs::create));
+                r.get(v1 + "/subscriptions", h(subs::list));
+                r.get(v1 + "/subscriptions/{id}", h(subs::retrieve));
+                r.patch(v1 + "/subscriptions/{id}", h(subs::update));
+                r.delete(v1 + "/subscriptions/{id}", h(subs::delete));
+            }
             if (b.devices != null) {
                 DeviceHandlers devices = new DeviceHandlers(
                         b.devices, b.authenticator, b.ingest, b.clock, out, limits, b.hashIterations, metrics);
@@ -243,7 +251,18 @@ public final class ApiServer implements AutoCloseable {
         private int hashIterations = io.citytwin.device.PasswordHash.DEFAULT_ITERATIONS;
         private int temporalInstanceLimit = TemporalHandlers.DEFAULT_INSTANCE_LIMIT;
 
+        private io.citytwin.subscription.SubscriptionService subscriptions;
+        private java.time.InstantSource subscriptionClock = java.time.InstantSource.system();
+
         private Builder() {}
+
+        /** Serves the subscription API ({@code /ngsi-ld/v1/subscriptions}) on this service. */
+        public Builder subscriptions(
+                io.citytwin.subscription.SubscriptionService service, java.time.InstantSource clock) {
+            this.subscriptions = service;
+            this.subscriptionClock = clock;
+            return this;
+        }
 
         /** Serves the temporal API ({@code /ngsi-ld/v1/temporal/entities}) from this history store. */
         public Builder history(io.citytwin.history.store.HistoryStore store) {
