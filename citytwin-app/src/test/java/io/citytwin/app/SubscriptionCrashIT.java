@@ -66,15 +66,20 @@ class SubscriptionCrashIT {
             CrashIT.Child second = CrashIT.Child.start(dir);
             try {
                 List<Receiver.Received> got = receiver.await("/crash", updates);
-                List<Object> values = new ArrayList<>();
+                // at-least-once: every value arrives, in order; a notification whose delivery was not yet recorded
+                // when the node died may come twice (consecutively), never out of order
+                List<Integer> values = new ArrayList<>();
                 for (Receiver.Received r : got) {
-                    values.add(((Map<?, ?>) r.data().get(0).get("temperature")).get("value"));
+                    values.add(((Number) ((Map<?, ?>) r.data().get(0).get("temperature")).get("value")).intValue());
                 }
-                List<Object> expected = new ArrayList<>();
+                for (int i = 1; i < values.size(); i++) {
+                    assertThat(values.get(i)).as("in order: %s", values).isGreaterThanOrEqualTo(values.get(i - 1));
+                }
+                List<Integer> expected = new ArrayList<>();
                 for (int i = 0; i < updates; i++) {
                     expected.add(i);
                 }
-                assertThat(values).containsExactlyElementsOf(expected);
+                assertThat(new java.util.TreeSet<>(values)).containsExactlyElementsOf(expected);
                 Api api = new Api(second.port());
                 assertThat(api.get(S + "/" + sub).status()).isEqualTo(200);
                 // the restarted node still notifies
@@ -83,7 +88,8 @@ class SubscriptionCrashIT {
                                         Map.of("temperature", Map.of("type", "Property", "value", 100)))
                                 .status())
                         .isEqualTo(204);
-                receiver.await("/crash", updates + 1);
+                receiver.await("/crash", all -> all.stream().anyMatch(r -> Integer.valueOf(100)
+                        .equals(((Number) ((Map<?, ?>) r.data().get(0).get("temperature")).get("value")).intValue())));
             } finally {
                 second.kill();
             }
