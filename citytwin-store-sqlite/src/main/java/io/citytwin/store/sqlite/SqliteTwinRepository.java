@@ -138,6 +138,8 @@ public final class SqliteTwinRepository implements TwinRepository {
     static final int FOLD_THRESHOLD = 50_000;
     /** Log rows folded per transaction. */
     static final int FOLD_CHUNK = 20_000;
+    /** How long the writer waits for work before an idle round (fold a chunk, store consumer commits). */
+    static final long IDLE_ROUND_MS = 100;
 
     private static final String APPEND = "INSERT INTO changelog (seq, tenant, id, doc, event) VALUES (?, ?, ?, ?, ?)";
     private static final String SET_MARK =
@@ -552,7 +554,9 @@ public final class SqliteTwinRepository implements TwinRepository {
         while (!stop) {
             Request first;
             try {
-                first = queue.poll(1, java.util.concurrent.TimeUnit.SECONDS);
+                // idle rounds every 100 ms: a consumer's commit is stored within that when no writes carry it, which
+                // bounds what a crash makes it see twice
+                first = queue.poll(IDLE_ROUND_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 // nobody interrupts the writer but close(), which ends it with POISON; keep serving
                 continue;
