@@ -114,6 +114,9 @@ final class Api {
                 if (!hasType) {
                     b.header("Content-Type", "application/json");
                 }
+                if (bytes.length > 1 << 20) {
+                    b.expectContinue(true); // as curl does for large bodies: a refusal comes before the upload
+                }
                 b.method(method, HttpRequest.BodyPublishers.ofByteArray(bytes));
             }
             HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());

@@ -93,14 +93,24 @@ final class ApiRequest {
 
     /** The raw request body, refused with 413 beyond the body limit (whatever its media type). */
     byte[] bytes() {
+        // a declared length over the limit is refused before anything is read, so a client that sent
+        // "Expect: 100-continue" (curl does for large bodies) gets the 413 without uploading the body
+        long declared = ctx.req().getContentLengthLong();
+        if (declared > maxBodyBytes) {
+            throw tooLarge(declared);
+        }
         byte[] bytes = ctx.bodyAsBytes();
         if (bytes.length > maxBodyBytes) {
-            throw new TwinException(
-                    io.citytwin.twin.ErrorType.PAYLOAD_TOO_LARGE,
-                    "http.body-too-large",
-                    "Request body of " + bytes.length + " bytes exceeds the limit of " + maxBodyBytes + " bytes");
+            throw tooLarge(bytes.length);
         }
         return bytes;
+    }
+
+    private TwinException tooLarge(long length) {
+        return new TwinException(
+                io.citytwin.twin.ErrorType.PAYLOAD_TOO_LARGE,
+                "http.body-too-large",
+                "Request body of " + length + " bytes exceeds the limit of " + maxBodyBytes + " bytes");
     }
 
     /** The body, which must be a JSON object. */
