@@ -661,39 +661,10 @@ public final class SqliteHistoryStore implements HistoryStore {
                     deleted += c[2];
                     continue;
                 }
-                List<RecordCodec.Entry> all = readChunk(id, c[0]);
-                ArrayList<RecordCodec.Entry> kept = new ArrayList<>(all.size());
-                for (RecordCodec.Entry e : all) {
-                    if (!inRange(e, from, to)) {
-                        kept.add(e);
-                    }
-                }
-                if (kept.size() < all.size()) {
-                    deleted += all.size() - kept.size();
-                    writeChunk(codec, id, c[0], kept);
-                }
+                deleted += dropFromChunk(codec, id, c[0], e -> inRange(e, from, to));
             }
         }
-        ArrayList<Long> seqs = new ArrayList<>();
-        try (PreparedStatement p = writeConnection.prepareStatement(
-                "SELECT seq, data FROM recent WHERE series = ? AND t >= ? AND t <= ?")) {
-            p.setLong(1, id);
-            p.setLong(2, fromMs);
-            p.setLong(3, toMs);
-            try (ResultSet rs = p.executeQuery()) {
-                while (rs.next()) {
-                    if (inRange(RecordCodec.parseEntry(rs.getBytes(2)), from, to)) {
-                        seqs.add(rs.getLong(1));
-                    }
-                }
-            }
-        }
-        try (PreparedStatement p = writeConnection.prepareStatement("DELETE FROM recent WHERE seq = ?")) {
-            for (long seq : seqs) {
-                p.setLong(1, seq);
-                deleted += p.executeUpdate();
-            }
-        }
+        deleted += dropFromRecent(id, fromMs, toMs, e -> inRange(e, from, to));
         return deleted;
     }
 
@@ -822,40 +793,14 @@ public final class SqliteHistoryStore implements HistoryStore {
                     }
                 }
             }
+            SeriesKey seriesKey = key;
+            String entityType = type;
+            java.util.function.Predicate<RecordCodec.Entry> isInstance =
+                    e -> codec.decode(seriesKey, entityType, e).instanceId().equals(instanceId);
             for (long[] start : chunkStarts) {
-                List<RecordCodec.Entry> entries = readChunk(id, start[0]);
-                ArrayList<RecordCodec.Entry> kept = new ArrayList<>(entries.size());
-                for (RecordCodec.Entry e : entries) {
-                    if (!codec.decode(key, type, e).instanceId().equals(instanceId)) {
-                        kept.add(e);
-                    }
-                }
-                if (kept.size() < entries.size()) {
-                    removed += entries.size() - kept.size();
-                    writeChunk(codec, id, start[0], kept);
-                }
+                removed += dropFromChunk(codec, id, start[0], isInstance);
             }
-            ArrayList<Long> seqs = new ArrayList<>();
-            try (PreparedStatement p = writeConnection.prepareStatement(
-                    "SELECT seq, data FROM recent WHERE series = ? AND t >= ? AND t <= ?")) {
-                p.setLong(1, id);
-                p.setLong(2, fromMs);
-                p.setLong(3, toMs);
-                try (ResultSet rs = p.executeQuery()) {
-                    while (rs.next()) {
-                        RecordCodec.Entry e = RecordCodec.parseEntry(rs.getBytes(2));
-                        if (codec.decode(key, type, e).instanceId().equals(instanceId)) {
-                            seqs.add(rs.getLong(1));
-                        }
-                    }
-                }
-            }
-            try (PreparedStatement p = writeConnection.prepareStatement("DELETE FROM recent WHERE seq = ?")) {
-                for (long seq : seqs) {
-                    p.setLong(1, seq);
-                    removed += p.executeUpdate();
-                }
-            }
+            removed += dropFromRecent(id, fromMs, toMs, isInstance);
         }
         return removed;
     }
@@ -1190,6 +1135,51 @@ public final class SqliteHistoryStore implements HistoryStore {
             packable = 0;
         }
         return true;
+    }
+
+    /** Rewrites the chunk of {@code series} at {@code start} without the entries {@code drop} accepts. */
+    private int dropFromChunk(
+            RecordCodec codec, long series, long start, java.util.function.Predicate<RecordCodec.Entry> drop)
+            throws SQLException {
+        List<RecordCodec.Entry> all = readChunk(series, start);
+        ArrayList<RecordCodec.Entry> kept = new ArrayList<>(all.size());
+        for (RecordCodec.Entry e : all) {
+            if (!drop.test(e)) {
+                kept.add(e);
+            }
+        }
+        if (kept.size() < all.size()) {
+            writeChunk(codec, series, start, kept);
+        }
+        return all.size() - kept.size();
+    }
+
+    /** Deletes the recent rows of {@code series} in {@code [fromMs, toMs]} whose entry {@code drop} accepts. */
+    private int dropFromRecent(
+            long series, long fromMs, long toMs, java.util.function.Predicate<RecordCodec.Entry> drop)
+            throws SQLException {
+        ArrayList<Long> seqs = new ArrayList<>();
+        try (PreparedStatement p = writeConnection.prepareStatement(
+                "SELECT seq, data FROM recent WHERE series = ? AND t >= ? AND t <= ?")) {
+            p.setLong(1, series);
+            p.setLong(2, fromMs);
+            p.setLong(3, toMs);
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    if (drop.test(RecordCodec.parseEntry(rs.getBytes(2)))) {
+                        seqs.add(rs.getLong(1));
+                    }
+                }
+            }
+        }
+        int removed = 0;
+        try (PreparedStatement p = writeConnection.prepareStatement("DELETE FROM recent WHERE seq = ?")) {
+            for (long seq : seqs) {
+                p.setLong(1, seq);
+                removed += p.executeUpdate();
+            }
+        }
+        return removed;
     }
 
     private List<RecordCodec.Entry> readChunk(long series, long start) throws SQLException {
