@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
@@ -23,10 +24,12 @@ import org.jspecify.annotations.Nullable;
  * (the store's group commit batches further), so the twin's write path never waits for history. The instances of
  * a change are recognised by their {@code modifiedAt}, which the twin stamps with the event's time.
  *
- * <p>Durability: the writer commits a batch's offsets on the log (consumer name {@value #CONSUMER}) only once the
- * store has made the batch durable, and resumes after a restart from its last commit. Over the twin store's journal
- * this means every acknowledged change reaches the history even when the node is killed: changes processed but not
- * yet committed are appended again (at-least-once). Only a consumer that overran the journal's retention loses
+ * <p>Durability, exactly once: each append carries the log offset after its batch, which the store writes in the
+ * same transaction as the records ({@link HistoryStore#append(List, long)}); the writer also commits that offset on
+ * the log (consumer name {@value #CONSUMER}) once the store made the batch durable, so that the log may release
+ * older events. After a restart it resumes at the later of the two offsets. Over the twin store's journal this means
+ * every acknowledged change reaches the history even when the node is killed, and none twice: a batch is either in
+ * the store together with its offset, or neither is. Only a consumer that overran the journal's retention loses
  * events; the gap is reported.
  */
 public final class HistoryWriter implements AutoCloseable {
@@ -36,8 +39,11 @@ public final class HistoryWriter implements AutoCloseable {
     private final EventLog log;
     private final HistoryStore store;
     private final BiConsumer<String, @Nullable Throwable> problems;
-    private EventLog.@Nullable Subscription subscription;
+    private volatile EventLog.@Nullable Subscription subscription;
     private volatile CompletableFuture<Void> last = CompletableFuture.completedFuture(null);
+    private final Object commitLock = new Object();
+    /** The highest offset made durable in the store, -1 before the first; guarded by commitLock. */
+    private long toCommit = -1;
     /** The log offset up to which events have been handed to the store. */
     private volatile long processed;
 
@@ -55,7 +61,19 @@ public final class HistoryWriter implements AutoCloseable {
      * node, or history just switched on).
      */
     public HistoryWriter start() {
-        return start(log.committed(CONSUMER).orElse(log.endOffset()));
+        return start(resumeOffset(log.committed(CONSUMER), store.logOffset(), log.endOffset()));
+    }
+
+    /**
+     * Where to resume: after everything the store holds ({@code stored}, written atomically with the records) or
+     * the log's commit, whichever is later; the log's end when neither exists (a new node or history just switched
+     * on). A stored offset beyond the log's end means the history outlived the twin store (a new twin.db): the log's
+     * offsets started over, so the stored one says nothing about them.
+     */
+    static long resumeOffset(OptionalLong committed, OptionalLong stored, long end) {
+        long from = Math.max(
+                committed.orElse(-1), stored.isPresent() && stored.getAsLong() <= end ? stored.getAsLong() : -1);
+        return from < 0 ? end : from;
     }
 
     /** Starts consuming at {@code fromOffset} of the log (its end offset for "changes from now on"). */
@@ -64,8 +82,7 @@ public final class HistoryWriter implements AutoCloseable {
             throw new IllegalStateException("already started");
         }
         processed = fromOffset;
-        EventLog.Subscription[] self = new EventLog.Subscription[1];
-        subscription = self[0] = log.subscribe(CONSUMER, fromOffset, new EventLog.Consumer() {
+        EventLog.Subscription started = log.subscribe(CONSUMER, fromOffset, new EventLog.Consumer() {
             @Override
             public void accept(long firstOffset, List<ChangeEvent> events) {
                 List<AttributeRecord> records = new ArrayList<>();
@@ -74,16 +91,16 @@ public final class HistoryWriter implements AutoCloseable {
                 }
                 long next = firstOffset + events.size();
                 if (!records.isEmpty()) {
-                    last = store.append(records).whenComplete((ok, error) -> {
+                    last = store.append(records, next).whenComplete((ok, error) -> {
                         if (error != null) {
                             // not committed: a restart appends this batch again
                             problems.accept("history append of " + records.size() + " records failed", error);
                         } else {
-                            commit(self[0], next);
+                            commit(next);
                         }
                     });
                 } else {
-                    last = last.thenRun(() -> commit(self[0], next)); // after the appends before it
+                    last = last.thenRun(() -> commit(next)); // after the appends before it
                 }
                 processed = next;
             }
@@ -95,12 +112,22 @@ public final class HistoryWriter implements AutoCloseable {
                         null);
             }
         });
+        synchronized (commitLock) {
+            subscription = started;
+            if (toCommit >= 0) {
+                started.commit(toCommit); // batches made durable before subscribe returned
+            }
+        }
         return this;
     }
 
-    private static void commit(EventLog.@Nullable Subscription s, long offset) {
-        if (s != null) {
-            s.commit(offset);
+    /** Commits {@code offset} on the log, or remembers it until the subscription is known (see {@link #start}). */
+    private void commit(long offset) {
+        synchronized (commitLock) {
+            toCommit = Math.max(toCommit, offset);
+            if (subscription != null) {
+                subscription.commit(toCommit);
+            }
         }
     }
 

@@ -5,6 +5,7 @@ import io.citytwin.twin.TenantId;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
@@ -29,6 +30,22 @@ public interface HistoryStore extends AutoCloseable {
      * case none of them is stored).
      */
     CompletableFuture<Void> append(List<AttributeRecord> records);
+
+    /**
+     * Appends {@code records} like {@link #append(List)} and, atomically with them, records that the event log
+     * consumer feeding this store has processed every event before {@code logOffset}: after a crash, {@link
+     * #logOffset()} says exactly where to resume, so no event's records are stored twice (exactly-once history over
+     * an at-least-once log). Offsets lower than one recorded before are ignored.
+     *
+     * @param logOffset the offset of the event after the last one whose records are in {@code records}, at least 0
+     */
+    CompletableFuture<Void> append(List<AttributeRecord> records, long logOffset);
+
+    /**
+     * The highest offset recorded by {@link #append(List, long)} whose future completed (durable), empty when none
+     * was.
+     */
+    OptionalLong logOffset();
 
     /**
      * The records of {@code key} with a time in {@code [from, to)}, ascending.

@@ -25,7 +25,14 @@ final class HistorySchema {
             // the index of series by (tenant, entity type, entity id) of the temporal query
             List.of(
                     "CREATE INDEX series_tenant_type_entity ON series (tenant, entity_type, entity)",
-                    "DROP INDEX series_type"));
+                    "DROP INDEX series_type"),
+            // exactly-once history: the event log offset the consumer resumes at, written with the records
+            List.of("CREATE TABLE log_offset (id INTEGER PRIMARY KEY, next INTEGER NOT NULL)"),
+            // where commits write first: a small table whose index stays small (see FRESH ROWS in the store)
+            List.of(
+                    "CREATE TABLE fresh (seq INTEGER PRIMARY KEY, series INTEGER NOT NULL, t INTEGER NOT NULL,"
+                            + " data BLOB NOT NULL)",
+                    "CREATE INDEX fresh_series ON fresh (series, t)"));
 
     static final int CURRENT = MIGRATIONS.size();
 

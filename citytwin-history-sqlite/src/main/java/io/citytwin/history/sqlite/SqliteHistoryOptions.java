@@ -12,10 +12,13 @@ import java.util.Objects;
  *     {@code append} larger than this still goes into one transaction of its own
  * @param compactThreshold packable rows in {@code recent} beyond which the writer packs a round of them after every
  *     commit (it also packs whenever idle); 0 packs after every commit (for tests)
+ * @param freshRows rows the writer lets gather in the small indexed {@code fresh} table before it moves them into
+ *     {@code recent} in one go (see FRESH ROWS in the store), at least 1; larger amortises the index of {@code
+ *     recent} over more rows, smaller keeps the index of {@code fresh} (dirtied by every commit) small
  * @param clock the time source for bookkeeping columns
  */
 public record SqliteHistoryOptions(
-        Synchronous synchronous, int maxBatchRecords, int compactThreshold, InstantSource clock) {
+        Synchronous synchronous, int maxBatchRecords, int compactThreshold, int freshRows, InstantSource clock) {
 
     /**
      * SQLite's {@code PRAGMA synchronous} in WAL mode (https://sqlite.org/pragma.html#pragma_synchronous): {@link
@@ -33,29 +36,39 @@ public record SqliteHistoryOptions(
         if (maxBatchRecords < 1) {
             throw new IllegalArgumentException("maxBatchRecords must be at least 1, not " + maxBatchRecords);
         }
+        if (freshRows < 1) {
+            throw new IllegalArgumentException("freshRows must be at least 1, not " + freshRows);
+        }
         if (compactThreshold < 0) {
             throw new IllegalArgumentException("compactThreshold must not be negative, not " + compactThreshold);
         }
     }
 
-    /** {@link Synchronous#NORMAL}, 20,000 records per transaction, packing beyond 50,000 rows, the system clock. */
+    /**
+     * {@link Synchronous#NORMAL}, 20,000 records per transaction, packing beyond 50,000 rows, 100,000 fresh rows, the
+     * system clock.
+     */
     public static SqliteHistoryOptions defaults() {
-        return new SqliteHistoryOptions(Synchronous.NORMAL, 20_000, 50_000, InstantSource.system());
+        return new SqliteHistoryOptions(Synchronous.NORMAL, 20_000, 50_000, 100_000, InstantSource.system());
     }
 
     public SqliteHistoryOptions withSynchronous(Synchronous value) {
-        return new SqliteHistoryOptions(value, maxBatchRecords, compactThreshold, clock);
+        return new SqliteHistoryOptions(value, maxBatchRecords, compactThreshold, freshRows, clock);
     }
 
     public SqliteHistoryOptions withMaxBatchRecords(int value) {
-        return new SqliteHistoryOptions(synchronous, value, compactThreshold, clock);
+        return new SqliteHistoryOptions(synchronous, value, compactThreshold, freshRows, clock);
     }
 
     public SqliteHistoryOptions withCompactThreshold(int value) {
-        return new SqliteHistoryOptions(synchronous, maxBatchRecords, value, clock);
+        return new SqliteHistoryOptions(synchronous, maxBatchRecords, value, freshRows, clock);
+    }
+
+    public SqliteHistoryOptions withFreshRows(int value) {
+        return new SqliteHistoryOptions(synchronous, maxBatchRecords, compactThreshold, value, clock);
     }
 
     public SqliteHistoryOptions withClock(InstantSource value) {
-        return new SqliteHistoryOptions(synchronous, maxBatchRecords, compactThreshold, value);
+        return new SqliteHistoryOptions(synchronous, maxBatchRecords, compactThreshold, freshRows, value);
     }
 }

@@ -557,6 +557,31 @@ public abstract class HistoryStoreContract {
     }
 
     @Test
+    void logOffset_isRecordedWithTheRecords_neverGoesBack_andSurvivesReopen() {
+        HistoryStore store = open(dir);
+        try {
+            assertThat(store.logOffset()).isEmpty();
+            SeriesKey key = SeriesKey.of(CITY_A, LAMP, TEMPERATURE);
+            store.append(List.of(reading(key, SENSOR, T0, 1)), 5).join();
+            assertThat(store.logOffset()).hasValue(5);
+            store.append(List.of(reading(key, SENSOR, T0.plusSeconds(60), 2))).join(); // no offset: unchanged
+            assertThat(store.logOffset()).hasValue(5);
+            store.append(List.of(reading(key, SENSOR, T0.plusSeconds(120), 3)), 3)
+                    .join(); // lower: ignored
+            assertThat(store.logOffset()).hasValue(5);
+            store.append(List.of(), 9).join(); // a batch of events without records still moves the offset
+            assertThat(store.logOffset()).hasValue(9);
+            store = reopen(store);
+            assertThat(store.logOffset()).hasValue(9);
+            assertThat(store.read(key, EPOCH, FAR, 0)).hasSize(3);
+            HistoryStore s = store;
+            assertThatThrownBy(() -> s.append(List.of(), -1)).isInstanceOf(IllegalArgumentException.class);
+        } finally {
+            store.close();
+        }
+    }
+
+    @Test
     void append_afterClose_fails() {
         HistoryStore store = open(dir);
         store.close();

@@ -16,6 +16,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -30,6 +31,7 @@ public final class InMemoryHistoryStore implements HistoryStore {
     private final Map<SeriesKey, List<AttributeRecord>> series = new HashMap<>();
     private final Map<SeriesKey, String> types = new HashMap<>();
     private boolean closed;
+    private long logOffset = -1;
 
     @Override
     public synchronized CompletableFuture<Void> append(List<AttributeRecord> records) {
@@ -46,6 +48,23 @@ public final class InMemoryHistoryStore implements HistoryStore {
             list.add(at, r);
         }
         return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public synchronized CompletableFuture<Void> append(List<AttributeRecord> records, long logOffset) {
+        if (logOffset < 0) {
+            throw new IllegalArgumentException("logOffset must not be negative: " + logOffset);
+        }
+        CompletableFuture<Void> done = append(records);
+        if (!done.isCompletedExceptionally()) {
+            this.logOffset = Math.max(this.logOffset, logOffset);
+        }
+        return done;
+    }
+
+    @Override
+    public synchronized OptionalLong logOffset() {
+        return logOffset < 0 ? OptionalLong.empty() : OptionalLong.of(logOffset);
     }
 
     @Override

@@ -1,0 +1,22 @@
+package io.citytwin.history.sqlite;
+
+import io.citytwin.history.store.HistoryStore;
+import io.citytwin.testkit.history.HistoryStoreContract;
+import java.nio.file.Path;
+
+/**
+ * The history store contract run against the SQLite adapter moving fresh rows into recent after nearly every
+ * commit of small batches (and never packing in between), so that reads merge rows of both tables and rows of one
+ * series spread over both.
+ */
+class SqliteHistoryStoreSettlingContractTest extends HistoryStoreContract {
+    @Override
+    protected HistoryStore open(Path dir) {
+        return SqliteHistoryStore.open(
+                dir,
+                SqliteHistoryOptions.defaults()
+                        .withFreshRows(3)
+                        .withMaxBatchRecords(2)
+                        .withCompactThreshold(Integer.MAX_VALUE));
+    }
+}
