@@ -56,6 +56,7 @@ public final class MqttLoadGenerator {
               --jar PATH            app jar to run as a child process (default citytwin-app/target/citytwin.jar)
               --devices N           simulated devices, one MQTT connection each (default 10000)
               --readings R          readings per message (a JSON array; default 1)
+              --fields F            numeric fields per reading, each one data point (default 1: {"v": n})
               --window W            publishes in flight per device in the max scenario (default 4)
               --rate P              points/s of the rate scenario (default 50000)
               --duration S          measured seconds per scenario (default 20)
@@ -73,6 +74,7 @@ public final class MqttLoadGenerator {
         o.put("--jar", "citytwin-app/target/citytwin.jar");
         o.put("--devices", "10000");
         o.put("--readings", "1");
+        o.put("--fields", "1");
         o.put("--window", "4");
         o.put("--rate", "50000");
         o.put("--duration", "20");
@@ -94,6 +96,7 @@ public final class MqttLoadGenerator {
         }
         int devices = Integer.parseInt(o.get("--devices"));
         int readings = Integer.parseInt(o.get("--readings"));
+        fields = Integer.parseInt(o.get("--fields"));
         int window = Integer.parseInt(o.get("--window"));
         double rate = Double.parseDouble(o.get("--rate"));
         int duration = Integer.parseInt(o.get("--duration"));
@@ -113,9 +116,10 @@ public final class MqttLoadGenerator {
         }
         System.out.printf(
                 Locale.ROOT,
-                "MQTT load: %d devices, %d reading(s)/message, QoS 1, %s, %d cores%n",
+                "MQTT load: %d devices, %d reading(s)/message of %d field(s) (data points), QoS 1, %s, %d cores%n",
                 devices,
                 readings,
+                fields,
                 Instant.now(),
                 Runtime.getRuntime().availableProcessors());
         try (ServerProcess server = ServerProcess.start(
@@ -145,10 +149,10 @@ public final class MqttLoadGenerator {
                         (rssAfter - rssBefore) / (double) Math.max(1, clients.size()));
             }
             if (scenarios.contains("max")) {
-                run(server, clients, readings, window, 0, warmup, duration, "max");
+                run(server, clients, readings * fields, window, 0, warmup, duration, "max");
             }
             if (scenarios.contains("rate")) {
-                run(server, clients, readings, window, rate, warmup, duration, "rate " + (long) rate + "/s");
+                run(server, clients, readings * fields, window, rate, warmup, duration, "rate " + (long) rate + "/s");
             }
             for (Mqtt5AsyncClient c : clients) {
                 c.disconnect();
@@ -220,7 +224,7 @@ public final class MqttLoadGenerator {
     private static void run(
             ServerProcess server,
             List<Mqtt5AsyncClient> clients,
-            int readings,
+            int pointsPerMessage,
             int window,
             double pointsPerSecond,
             int warmup,
@@ -249,7 +253,7 @@ public final class MqttLoadGenerator {
                 c.publishWith()
                         .topic(topic)
                         .qos(MqttQos.AT_LEAST_ONCE)
-                        .payload(payload(n, readings))
+                        .payload(payload(n, pointsPerMessage / fields))
                         .send()
                         .whenComplete((r, e) -> {
                             inflight[d].release();
@@ -279,7 +283,7 @@ public final class MqttLoadGenerator {
             }
         } else {
             pacer = Executors.newSingleThreadScheduledExecutor();
-            double messagesPerTick = pointsPerSecond / readings / 1000.0; // 1 ms ticks
+            double messagesPerTick = pointsPerSecond / pointsPerMessage / 1000.0; // 1 ms ticks
             double[] credit = {0};
             int[] next = {0};
             pacer.scheduleAtFixedRate(
@@ -317,7 +321,7 @@ public final class MqttLoadGenerator {
         long[] sorted = Arrays.copyOf(latencies, (int) n);
         Arrays.sort(sorted);
         double msgs = acked.sum() / seconds;
-        double points = msgs * readings;
+        double points = msgs * pointsPerMessage;
         System.out.printf(
                 Locale.ROOT,
                 "| %s | %d | %.0f | %.0f | %.1f | %.1f | %.2f | %d |%n",
@@ -335,18 +339,41 @@ public final class MqttLoadGenerator {
         return r.getError().isPresent();
     }
 
+    /** Numeric fields per reading (--fields); set once in main before any client runs. */
+    private static int fields = 1;
+
     private static byte[] payload(long n, int readings) {
         if (readings == 1) {
-            return ("{\"v\":" + n + "}").getBytes(StandardCharsets.UTF_8);
+            return reading(new StringBuilder(), n, -1).toString().getBytes(StandardCharsets.UTF_8);
         }
         StringBuilder b = new StringBuilder("[");
         for (int i = 0; i < readings; i++) {
             if (i > 0) {
                 b.append(',');
             }
-            b.append("{\"v\":").append(n).append(",\"i\":").append(i).append('}');
+            reading(b, n, i);
         }
         return b.append(']').toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** One reading: {"v": n} or fields f0..fN-1, plus its index i in an array (then i is a field too). */
+    private static StringBuilder reading(StringBuilder b, long n, int i) {
+        b.append('{');
+        if (fields == 1) {
+            b.append("\"v\":").append(n);
+        } else {
+            for (int f = 0; f < fields; f++) {
+                b.append(f == 0 ? "" : ",")
+                        .append("\"f")
+                        .append(f)
+                        .append("\":")
+                        .append(n + f);
+            }
+        }
+        if (i >= 0) {
+            b.append(",\"i\":").append(i);
+        }
+        return b.append('}');
     }
 
     private static double percentile(long[] sorted, double p) {
