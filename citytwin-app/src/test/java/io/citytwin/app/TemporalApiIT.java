@@ -263,6 +263,70 @@ class TemporalApiIT {
                 .isEqualTo("BadRequestData");
     }
 
+    @Test
+    void queryPost_bodyQuery_answersLikeTheGetQuery() {
+        String post = "/ngsi-ld/v1/temporal/entityOperations/query";
+        Map<String, Object> all = Map.of("timerel", "after", "timeAt", "2000-01-01T00:00:00Z");
+        assertThat(ids(api.post(
+                        post,
+                        Map.of(
+                                "type",
+                                "Query",
+                                "entities",
+                                List.of(Map.of("type", "AirQualityObserved")),
+                                "q",
+                                "pm25>105",
+                                "temporalQ",
+                                all))))
+                .containsExactly(AQ + "aq2");
+        assertThat(ids(api.post(
+                        post,
+                        Map.of(
+                                "type",
+                                "Query",
+                                "entities",
+                                List.of(Map.of("id", AQ + "aq2"), Map.of("id", AQ + "aq3")),
+                                "attrs",
+                                List.of("station"),
+                                "temporalQ",
+                                all))))
+                .containsExactly(AQ + "aq2", AQ + "aq3");
+        assertThat(ids(api.post(
+                        post,
+                        Map.of(
+                                "type",
+                                "Query",
+                                "entities",
+                                List.of(Map.of("type", "AirQualityObserved")),
+                                "geoQ",
+                                Map.of(
+                                        "georel", "near;maxDistance==5000",
+                                        "geometry", "Point",
+                                        "coordinates", List.of(13.40, 52.52)),
+                                "temporalQ",
+                                all))))
+                .containsExactly(AQ + "aq1", AQ + "aq3");
+        Api.Res lastN = api.post(
+                post + "?options=temporalValues",
+                Map.of(
+                        "type",
+                        "Query",
+                        "entities",
+                        List.of(Map.of("id", AQ + "aq1")),
+                        "attrs",
+                        List.of("pm25"),
+                        "temporalQ",
+                        Map.of("lastN", 2)));
+        assertThat(values(lastN.list().get(0), "pm25")).hasSize(2);
+        assertThat(api.post(post, Map.of("type", "Subscription")).errorTitle()).isEqualTo("BadRequestData");
+        assertThat(api.post(post, Map.of("type", "Query", "entities", "x")).errorTitle())
+                .isEqualTo("BadRequestData");
+        assertThat(api.post(post, Map.of("type", "Query", "entities", List.of(Map.of("type", "AirQualityObserved"))))
+                        .errorTitle())
+                .as("no temporalQ: no timerel")
+                .isEqualTo("BadRequestData");
+    }
+
     // ------------------------------------------------------------------ paging
 
     @Test

@@ -29,6 +29,7 @@ final class ApiRequest {
     private @Nullable LdContext ldContext;
     private @Nullable Object body;
     private boolean bodyParsed;
+    private Map<String, String> bodyParams = Map.of();
 
     ApiRequest(Context ctx, ContextResolver resolver, EntityCodec codec, long maxBodyBytes) {
         this.ctx = ctx;
@@ -185,11 +186,19 @@ final class ApiRequest {
     /** A query parameter, null when absent; an empty value is an error (clause 6.3.x: no empty parameters). */
     @Nullable
     String param(String name) {
-        String v = ctx.queryParam(name);
+        String v = bodyParams.containsKey(name) ? bodyParams.get(name) : ctx.queryParam(name);
         if (v != null && v.isEmpty()) {
             throw TwinException.badData("param.empty", "Query parameter '" + name + "' must not be empty");
         }
         return v;
+    }
+
+    /**
+     * Parameters taken from the body (POST queries): they win over query parameters of the same name; the others
+     * still come from the URL.
+     */
+    void paramsFromBody(Map<String, String> params) {
+        this.bodyParams = Map.copyOf(params);
     }
 
     /** A comma-separated list parameter, empty when absent. */

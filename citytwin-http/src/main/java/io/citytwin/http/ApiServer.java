@@ -83,6 +83,7 @@ public final class ApiServer implements AutoCloseable {
                 TemporalHandlers temporal =
                         new TemporalHandlers(twin, b.history, codec, out, limits, b.clock, b.temporalInstanceLimit);
                 r.get(v1 + "/temporal/entities", h(temporal::query));
+                r.post(v1 + "/temporal/entityOperations/query", h(temporal::queryPost));
                 r.post(v1 + "/temporal/entities", h(temporal::create));
                 r.get(v1 + "/temporal/entities/{id}", h(temporal::retrieve));
                 r.delete(v1 + "/temporal/entities/{id}", h(temporal::delete));

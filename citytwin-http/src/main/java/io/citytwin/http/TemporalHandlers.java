@@ -24,10 +24,12 @@ import io.citytwin.twin.TypeSelector;
 import io.citytwin.twin.geo.GeoQuery;
 import io.citytwin.twin.query.Query;
 import io.citytwin.twin.query.QueryParser;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -214,6 +216,94 @@ final class TemporalHandlers {
         Map<String, Object> body = render(f, t, ctx);
         out.json(r, media, body, ctx);
         page.apply(r);
+    }
+
+    /**
+     * POST /temporal/entityOperations/query (clause 6.24.3.1): the body's Query (entities, attrs, q, geoQ, temporalQ)
+     * stands for the parameters of {@link #query}; paging, options and aggregation still come from the URL.
+     */
+    void queryPost(ApiRequest r) {
+        Map<String, Object> body = r.bodyObject();
+        if (body.containsKey("type") && !"Query".equals(body.get("type"))) {
+            throw TwinException.badData("query.body-type", "The body must be a Query object (\"type\": \"Query\")");
+        }
+        Map<String, String> p = new HashMap<>();
+        if (body.get("entities") instanceof List<?> selectors) {
+            Set<String> ids = new LinkedHashSet<>();
+            Set<String> types = new LinkedHashSet<>();
+            Set<String> patterns = new LinkedHashSet<>();
+            for (Object o : selectors) {
+                if (!(o instanceof Map<?, ?> m)) {
+                    throw TwinException.badData(
+                            "query.entities", "entities must be an array of EntitySelector objects");
+                }
+                addText(ids, m.get("id"), "entities[].id");
+                addText(types, m.get("type"), "entities[].type");
+                addText(patterns, m.get("idPattern"), "entities[].idPattern");
+            }
+            if (patterns.size() > 1) {
+                throw TwinException.badData(
+                        "query.entities", "Only one idPattern is supported per query, got " + patterns.size());
+            }
+            putList(p, "id", ids);
+            putList(p, "type", types);
+            putList(p, "idPattern", patterns);
+        } else if (body.containsKey("entities")) {
+            throw TwinException.badData("query.entities", "entities must be an array of EntitySelector objects");
+        }
+        if (body.get("attrs") instanceof List<?> attrs) {
+            Set<String> names = new LinkedHashSet<>();
+            attrs.forEach(a -> addText(names, a, "attrs[]"));
+            putList(p, "attrs", names);
+        }
+        putText(p, "q", body.get("q"), "q");
+        if (body.get("geoQ") instanceof Map<?, ?> g) {
+            putText(p, "georel", g.get("georel"), "geoQ.georel");
+            putText(p, "geometry", g.get("geometry"), "geoQ.geometry");
+            putText(p, "geoproperty", g.get("geoproperty"), "geoQ.geoproperty");
+            Object c = g.get("coordinates");
+            if (c != null) {
+                p.put("coordinates", c instanceof String s ? s : new String(out.bytes(c), StandardCharsets.UTF_8));
+            }
+        }
+        if (body.get("temporalQ") instanceof Map<?, ?> tq) {
+            putText(p, "timerel", tq.get("timerel"), "temporalQ.timerel");
+            putText(p, "timeAt", tq.get("timeAt"), "temporalQ.timeAt");
+            putText(p, "endTimeAt", tq.get("endTimeAt"), "temporalQ.endTimeAt");
+            putText(p, "timeproperty", tq.get("timeproperty"), "temporalQ.timeproperty");
+            Object lastN = tq.get("lastN");
+            if (lastN instanceof Number n) {
+                p.put("lastN", Long.toString(n.longValue()));
+            } else {
+                putText(p, "lastN", lastN, "temporalQ.lastN");
+            }
+        } else if (body.containsKey("temporalQ")) {
+            throw TwinException.badData("query.temporalQ", "temporalQ must be a TemporalQuery object");
+        }
+        r.paramsFromBody(p);
+        query(r);
+    }
+
+    private static void addText(Set<String> into, @Nullable Object value, String what) {
+        if (value == null) {
+            return;
+        }
+        if (!(value instanceof String s) || s.isEmpty()) {
+            throw TwinException.badData("query.member", what + " must be a non-empty string");
+        }
+        into.add(s);
+    }
+
+    private static void putText(Map<String, String> into, String name, @Nullable Object value, String what) {
+        Set<String> one = new LinkedHashSet<>();
+        addText(one, value, what);
+        putList(into, name, one);
+    }
+
+    private static void putList(Map<String, String> into, String name, Set<String> values) {
+        if (!values.isEmpty()) {
+            into.put(name, String.join(",", values));
+        }
     }
 
     /** GET /temporal/entities. */
