@@ -324,13 +324,7 @@ public final class Twin {
                 if (current == null || !updateOnly) {
                     return e; // stamping keeps the createdAt of the entity and of attributes it replaces
                 }
-                Entity next = addTypes(current, e.types());
-                for (Map.Entry<String, List<Attribute>> a : e.attributes().entrySet()) {
-                    for (Attribute inst : a.getValue()) {
-                        next = next.withInstance(a.getKey(), inst);
-                    }
-                }
-                return next;
+                return addTypes(current, e.types()).withInstances(e.attributes());
             }));
         }
         return batch(tenant, ops);
@@ -345,10 +339,12 @@ public final class Twin {
         for (Entity e : entities) {
             ops.add(new BatchOp(e.id(), null, current -> {
                 Entity next = requireExists(current, e.id());
+                if (!noOverwrite) {
+                    return next.withInstances(e.attributes());
+                }
                 for (Map.Entry<String, List<Attribute>> a : e.attributes().entrySet()) {
                     for (Attribute inst : a.getValue()) {
-                        if (!noOverwrite
-                                || next.instance(a.getKey(), inst.datasetId()).isEmpty()) {
+                        if (next.instance(a.getKey(), inst.datasetId()).isEmpty()) {
                             next = next.withInstance(a.getKey(), inst);
                         }
                     }
