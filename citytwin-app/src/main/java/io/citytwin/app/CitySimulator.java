@@ -1,5 +1,6 @@
 package io.citytwin.app;
 
+import com.sun.management.UnixOperatingSystemMXBean;
 import io.citytwin.sim.Behaviour;
 import io.citytwin.sim.City;
 import io.citytwin.sim.CityGenerator;
@@ -7,10 +8,12 @@ import io.citytwin.sim.CitySink;
 import io.citytwin.sim.CitySpec;
 import io.citytwin.sim.FaultPlan;
 import io.citytwin.sim.HttpCitySink;
+import io.citytwin.sim.MqttCitySink;
+import io.citytwin.sim.RateLimitedSink;
 import io.citytwin.sim.SimRunner;
 import io.citytwin.sim.Simulation;
 import java.io.PrintStream;
-import java.net.URI;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,18 +23,31 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
- * Runs the simulated city against a node over HTTP: generates the city and its faults, writes the ground truth,
+ * Runs the simulated city against a node over HTTP or MQTT (or a plain MQTT broker): generates the city and its faults, writes the ground truth,
  * provisions entities and devices with progress bars, then sends telemetry until the end time or until stopped.
  */
 final class CitySimulator {
     private CitySimulator() {}
 
+    /** Runs the city against {@code target}, the broker (if any) in another process. */
+    static long run(SimOptions o, SimTarget target, Path defaultGroundTruth, InstantSource clock, PrintStream out) {
+        return run(o, target, defaultGroundTruth, clock, out, false);
+    }
+
     /**
-     * @param target the node, e.g. {@code http://127.0.0.1:8080}
+     * @param target where the city goes
      * @param defaultGroundTruth where the ground truth goes when the options name no file
+     * @param brokerInProcess whether the MQTT broker runs in this process (each connection then costs two file
+     *     descriptors here)
      * @return the number of messages sent
      */
-    static long run(SimOptions o, URI target, Path defaultGroundTruth, InstantSource clock, PrintStream out) {
+    static long run(
+            SimOptions o,
+            SimTarget target,
+            Path defaultGroundTruth,
+            InstantSource clock,
+            PrintStream out,
+            boolean brokerInProcess) {
         Instant start = o.from != null ? o.from : clock.instant();
         if (o.speed == 0 && o.to == null) {
             throw new IllegalArgumentException("--speed 0 (as fast as possible) needs --to");
@@ -55,13 +71,16 @@ final class CitySimulator {
                 city.size(),
                 faults.faults().size(),
                 truth.toAbsolutePath().normalize());
-        try (CitySink sink = new HttpCitySink(target, "default", 64)) {
-            SimRunner runner = new SimRunner(sim, sink, clock, d -> Thread.sleep(d));
-            try (ProgressBar bar = bar("Entities", city.size())) {
-                runner.provisionEntities(500, bar::stepTo);
-            }
-            try (ProgressBar bar = bar("Devices ", sim.devices().size())) {
-                runner.provisionDevices(500, bar::stepTo);
+        SimRunner.Sleeper sleeper = d -> Thread.sleep(d);
+        try (CitySink sink = sink(o, target, sim.devices().size(), clock, sleeper, out, brokerInProcess)) {
+            SimRunner runner = new SimRunner(sim, sink, clock, sleeper);
+            if (target.provision()) {
+                try (ProgressBar bar = bar("Entities", city.size())) {
+                    runner.provisionEntities(500, bar::stepTo);
+                }
+                try (ProgressBar bar = bar("Devices ", sim.devices().size())) {
+                    runner.provisionDevices(500, bar::stepTo);
+                }
             }
             out.printf(
                     "Simulating from %s at %s%n",
@@ -84,6 +103,62 @@ final class CitySimulator {
                         }
                     });
         }
+    }
+
+    /** The sink of {@code target}, paced at {@code --rate} when one is given. */
+    static CitySink sink(
+            SimOptions o,
+            SimTarget target,
+            int devices,
+            InstantSource clock,
+            SimRunner.Sleeper sleeper,
+            PrintStream out,
+            boolean brokerInProcess) {
+        CitySink sink;
+        if (!target.mqtt()) {
+            sink = new HttpCitySink(target.target(), target.tenant(), 64);
+        } else if (target.provision()) {
+            int cap = Math.min(target.maxConnections(), connectionBudget(brokerInProcess));
+            if (devices > cap) {
+                out.printf(
+                        "The city has %d devices; a CityTwin broker takes one device per MQTT connection and at most"
+                                + " %d are open here (--mqtt-connections, and the open-files limit: ulimit -n)."
+                                + " %d devices publish over MQTT, the other %d send their telemetry over HTTP.%n",
+                        devices, cap, cap, devices - cap);
+            }
+            sink = new MqttCitySink(
+                    MqttCitySink.Options.cityTwin(target.target().getHost(), target.mqttPort(), target.tenant(), cap),
+                    new HttpCitySink(target.httpApi(), target.tenant(), 64));
+            out.printf(
+                    "Publishing over MQTT to %s (one connection per device), provisioning through %s%n",
+                    target.target(), target.httpApi());
+        } else {
+            sink = new MqttCitySink(
+                    MqttCitySink.Options.plain(
+                            target.target().getHost(),
+                            target.mqttPort(),
+                            target.tenant(),
+                            target.pool(),
+                            target.username(),
+                            target.password()),
+                    null);
+            out.printf(
+                    "Publishing over MQTT to %s (%d shared connections, nothing provisioned)%n",
+                    target.target(), target.pool());
+        }
+        return o.rate > 0 ? new RateLimitedSink(sink, o.rate, clock, sleeper) : sink;
+    }
+
+    /**
+     * How many more connections this process can open: the open-files limit less what is open and a reserve of
+     * 1,024 (for the node's own files and HTTP clients), halved when the broker runs here too.
+     */
+    static int connectionBudget(boolean brokerInProcess) {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix) {
+            long free = unix.getMaxFileDescriptorCount() - unix.getOpenFileDescriptorCount() - 1024;
+            return (int) Math.max(0, Math.min(Integer.MAX_VALUE, free / (brokerInProcess ? 2 : 1)));
+        }
+        return Integer.MAX_VALUE;
     }
 
     private static ProgressBar bar(String task, long max) {

@@ -59,6 +59,13 @@ final class SimOptions {
     Path groundTruth;
 
     @Option(
+            names = "--rate",
+            paramLabel = "N",
+            description = "Send at most N data points (readings) per second, evenly (a token bucket); with --speed 0"
+                    + " the run sends exactly that many: a fixed-rate load generator. Default: no limit.")
+    double rate = 0;
+
+    @Option(
             names = "--zone",
             paramLabel = "ZONE",
             description = "The city's time zone, for its daily rhythm. Default: ${DEFAULT-VALUE}.")

@@ -21,6 +21,11 @@ public record Telemetry(SimDevice device, Instant observedAt, Map<String, Object
         fields = Map.copyOf(fields);
     }
 
+    /** The data points the message carries: one per reading, one for a malformed payload. */
+    public int dataPoints() {
+        return malformed != null ? 1 : Math.max(1, fields.size());
+    }
+
     /** The JSON payload the device sends: {@code {"field": value, ..., "ts": "<observedAt>"}}, or the bad bytes. */
     public byte[] payload() {
         if (malformed != null) {
