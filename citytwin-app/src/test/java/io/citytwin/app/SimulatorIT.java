@@ -124,6 +124,33 @@ class SimulatorIT {
                 Map<String, Object> power = (Map<String, Object>) l.get("powerConsumption");
                 assertThat(power).as(lamp.id()).containsKey("observedAt").containsEntry("unitCode", "WTT");
             }
+            // vehicles report a geo:point: their location moves off the start of their road, and the spatial index
+            // follows (a geo-query around where the twin says a vehicle is finds it)
+            int moved = 0;
+            for (City.Vehicle v : city.vehicles()) {
+                Map<String, Object> e =
+                        api.get("/ngsi-ld/v1/entities/" + v.id()).obj();
+                @SuppressWarnings("unchecked")
+                Map<String, Object> location = (Map<String, Object>) e.get("location");
+                assertThat(location)
+                        .as(v.id())
+                        .containsEntry("type", "GeoProperty")
+                        .containsKey("observedAt");
+                @SuppressWarnings("unchecked")
+                List<Double> at = (List<Double>) ((Map<String, Object>) location.get("value")).get("coordinates");
+                City.RoadSegment road = city.roads().stream()
+                        .filter(r -> r.id().equals(v.road()))
+                        .findFirst()
+                        .orElseThrow();
+                double[] roadStart = city.spec().lonLat(road.start());
+                if (at.get(0) != roadStart[0] || at.get(1) != roadStart[1]) {
+                    moved++;
+                }
+                String near = "/ngsi-ld/v1/entities?type=Vehicle&georel=near%3BmaxDistance%3D%3D2&geometry=Point"
+                        + "&coordinates=%5B" + at.get(0) + "," + at.get(1) + "%5D&limit=100";
+                assertThat(api.get(near).list().toString()).as(v.id()).contains(v.id());
+            }
+            assertThat(moved).isEqualTo(city.vehicles().size());
         }
     }
 }

@@ -402,10 +402,9 @@ public final class Behaviour {
         double heading = (Math.toDegrees(Math.atan2(dx, dy)) + 360) % 360;
         double[] ll = city.spec().lonLat(at);
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("lon", ll[0]);
-        m.put("lat", ll[1]);
         m.put("speed", round(speedKmh, 1));
         m.put("heading", round(heading, 0));
+        m.put("location", List.of(ll[0], ll[1])); // [lon, lat], a geo:point field
         return m;
     }
 

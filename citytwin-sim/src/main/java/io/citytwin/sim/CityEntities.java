@@ -36,6 +36,10 @@ public final class CityEntities {
     /** Streams every entity in the order of {@link #all()} without holding them all. */
     public void forEach(Consumer<Map<String, Object>> sink) {
         CitySpec spec = city.spec();
+        Map<String, City.RoadSegment> roads = new java.util.HashMap<>();
+        for (City.RoadSegment r : city.roads()) {
+            roads.put(r.id(), r);
+        }
         for (City.District d : city.districts()) {
             Map<String, Object> e = entity(d.id(), "District");
             e.put("name", property(d.name()));
@@ -146,6 +150,7 @@ public final class CityEntities {
         for (City.Vehicle v : city.vehicles()) {
             Map<String, Object> e = entity(v.id(), "Vehicle");
             e.put("vehicleType", property(v.kind()));
+            e.put("location", geo(point(spec, roads.get(v.road()).start()))); // until it reports
             e.put("refRoadSegment", relationship(v.road()));
             sink.accept(e);
         }

@@ -111,8 +111,7 @@ public final class Simulation {
     private static final SimDevice.Field[] VEHICLE = {
         f("speed", "speed", "KMH"),
         f("heading", "heading", "DD"),
-        f("lon", "longitude", "DD"),
-        f("lat", "latitude", "DD")
+        new SimDevice.Field("location", "location", "", "geo:point")
     };
 
     private static SimDevice.Field f(String name, String attribute, String unit) {
