@@ -23,6 +23,7 @@ import picocli.CommandLine.Option;
             Main.Demo.class,
             DevicesCommand.class,
             SimulateCommand.class,
+            EvaluateCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
