@@ -2,6 +2,7 @@ package io.citytwin.app;
 
 import com.sun.management.UnixOperatingSystemMXBean;
 import io.citytwin.sim.Behaviour;
+import io.citytwin.sim.CitizenReports;
 import io.citytwin.sim.City;
 import io.citytwin.sim.CityGenerator;
 import io.citytwin.sim.CitySink;
@@ -9,6 +10,7 @@ import io.citytwin.sim.CitySpec;
 import io.citytwin.sim.FaultPlan;
 import io.citytwin.sim.HttpCitySink;
 import io.citytwin.sim.MqttCitySink;
+import io.citytwin.sim.Open311Poster;
 import io.citytwin.sim.RateLimitedSink;
 import io.citytwin.sim.SimRunner;
 import io.citytwin.sim.Simulation;
@@ -18,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.List;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -58,10 +61,15 @@ final class CitySimulator {
                 city, start, horizon, FaultPlan.Rates.defaults().scaled(o.faultRate), o.seed);
         Path truth = o.groundTruth != null ? o.groundTruth : defaultGroundTruth;
         faults.write(truth);
+        List<CitizenReports.Report> reports = CitizenReports.generate(
+                city, faults, start, horizon, 2.0 * city.districts().size() * Math.min(1, o.faultRate), o.seed);
+        Path reportsFile =
+                o.reports != null ? o.reports : truth.toAbsolutePath().resolveSibling("reports.jsonl");
+        CitizenReports.write(reports, reportsFile);
         Simulation sim = new Simulation(new Behaviour(city, o.zone, faults));
         out.printf(
                 "Simulated city (seed %d, %s): %d districts, %d road segments, %d lamps, %d detectors, %d things in all;"
-                        + " %d faults planned, ground truth in %s%n",
+                        + " %d faults planned, ground truth in %s; %d citizen reports in %s%n",
                 o.seed,
                 o.size.name().toLowerCase(java.util.Locale.ROOT),
                 city.districts().size(),
@@ -70,9 +78,13 @@ final class CitySimulator {
                 city.detectors().size(),
                 city.size(),
                 faults.faults().size(),
-                truth.toAbsolutePath().normalize());
+                truth.toAbsolutePath().normalize(),
+                reports.size(),
+                reportsFile.toAbsolutePath().normalize());
         SimRunner.Sleeper sleeper = d -> Thread.sleep(d);
-        try (CitySink sink = sink(o, target, sim.devices().size(), clock, sleeper, out, brokerInProcess)) {
+        try (CitySink sink = sink(o, target, sim.devices().size(), clock, sleeper, out, brokerInProcess);
+                Open311Poster poster = o.reportsTo == null ? null : new Open311Poster(o.reportsTo)) {
+            int[] nextReport = {0};
             SimRunner runner = new SimRunner(sim, sink, clock, sleeper);
             if (target.provision()) {
                 try (ProgressBar bar = bar("Entities", city.size())) {
@@ -90,6 +102,11 @@ final class CitySimulator {
                     new SimRunner.Options(
                             start, o.to, o.speed, o.speed == 0 ? Duration.ofMinutes(1) : Duration.ofSeconds(1)),
                     p -> {
+                        while (poster != null
+                                && nextReport[0] < reports.size()
+                                && !reports.get(nextReport[0]).time().isAfter(p.simulatedTime())) {
+                            poster.post(reports.get(nextReport[0]++));
+                        }
                         long now = System.nanoTime();
                         if (now - lastPrint[0] > 10_000_000_000L) {
                             lastPrint[0] = now;

@@ -52,6 +52,8 @@ class CommandLineIT {
                         "--ground-truth",
                         "--rate",
                         "--no-provision",
+                        "--reports",
+                        "--reports-to",
                         "mqtt://");
         assertThat(run("--version").out()).startsWith("citytwin ");
         assertThat(run("serve", "--bogus").exit()).isEqualTo(2);
