@@ -8,6 +8,7 @@ import io.citytwin.sim.CityGenerator;
 import io.citytwin.sim.CitySink;
 import io.citytwin.sim.CitySpec;
 import io.citytwin.sim.FaultPlan;
+import io.citytwin.sim.GeoJsonCity;
 import io.citytwin.sim.HttpCitySink;
 import io.citytwin.sim.MqttCitySink;
 import io.citytwin.sim.Open311Poster;
@@ -55,7 +56,9 @@ final class CitySimulator {
         if (o.speed == 0 && o.to == null) {
             throw new IllegalArgumentException("--speed 0 (as fast as possible) needs --to");
         }
-        City city = CityGenerator.generate(CitySpec.of(o.size, o.seed));
+        City city = o.cityGeoJson != null
+                ? GeoJsonCity.load(o.cityGeoJson, CitySpec.of(o.size, o.seed))
+                : CityGenerator.generate(CitySpec.of(o.size, o.seed));
         Instant horizon = o.to != null ? o.to : start.plus(Duration.ofDays(30));
         FaultPlan faults = FaultPlan.generate(
                 city, start, horizon, FaultPlan.Rates.defaults().scaled(o.faultRate), o.seed);

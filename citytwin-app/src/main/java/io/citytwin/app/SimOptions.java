@@ -60,6 +60,15 @@ final class SimOptions {
     Path groundTruth;
 
     @Option(
+            names = "--city-geojson",
+            paramLabel = "FILE",
+            description = "Load districts (Polygon features with a name) and roads (LineString features with a class,"
+                    + " lanes, speed) from a GeoJSON FeatureCollection instead of generating them; the rest of the"
+                    + " city is placed along them (--size gives the counts).")
+    @Nullable
+    Path cityGeoJson;
+
+    @Option(
             names = "--reports",
             paramLabel = "FILE",
             description = "Where to write the citizen reports and posts (JSON lines: fault id, text, language,"

@@ -54,6 +54,7 @@ class CommandLineIT {
                         "--no-provision",
                         "--reports",
                         "--reports-to",
+                        "--city-geojson",
                         "mqtt://");
         assertThat(run("--version").out()).startsWith("citytwin ");
         assertThat(run("serve", "--bogus").exit()).isEqualTo(2);

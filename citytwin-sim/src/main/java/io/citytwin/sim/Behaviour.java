@@ -235,10 +235,9 @@ public final class Behaviour {
     /** Flow (veh/h), occupancy (0..1) and mean speed (km/h) at a detector. */
     public Map<String, Object> detector(Detector d, Instant t) {
         RoadSegment r = roads.get(d.road());
-        RoadClass rc = r.roadClass();
         long bucket = t.getEpochSecond() / 60;
-        double vf = rc.speedLimitKmh();
-        double lanes = rc.lanes();
+        double vf = r.speedLimitKmh();
+        double lanes = r.lanes();
         double qmax = vf * JAM_DENSITY / 4 * lanes; // veh/h over all lanes
         double variation = 0.8 + 0.35 * Noise.uniform(seed, r.id(), 0); // busier and quieter segments, fixed
         double demand = trafficProfile(t) * variation * (1 + 0.05 * Noise.gaussian(seed, d.id(), bucket)) * qmax;
@@ -410,7 +409,7 @@ public final class Behaviour {
         RoadSegment start = roads.get(v.road());
         Line line = lineOfRoad.get(v.road());
         double length = line.length();
-        double speedKmh = Math.max(8, start.roadClass().speedLimitKmh() * (1 - 0.5 * trafficProfile(t)))
+        double speedKmh = Math.max(8, start.speedLimitKmh() * (1 - 0.5 * trafficProfile(t)))
                 * (0.9 + 0.2 * Noise.uniform(seed, v.id(), 0));
         double offset = Noise.uniform(seed ^ 19, v.id(), 0) * 2 * length;
         double s = (offset + speedKmh / 3.6 * (t.getEpochSecond() % 86_400)) % (2 * length);

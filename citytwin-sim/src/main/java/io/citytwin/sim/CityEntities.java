@@ -43,7 +43,7 @@ public final class CityEntities {
         for (City.District d : city.districts()) {
             Map<String, Object> e = entity(d.id(), "District");
             e.put("name", property(d.name()));
-            e.put("location", geo(polygon(spec, d.min(), d.max())));
+            e.put("location", geo(d.ring().isEmpty() ? polygon(spec, d.min(), d.max()) : ring(spec, d.ring())));
             sink.accept(e);
         }
         for (City.Dma d : city.dmas()) {
@@ -65,8 +65,8 @@ public final class CityEntities {
             Map<String, Object> e = entity(r.id(), "RoadSegment");
             e.put("name", property(r.name()));
             e.put("roadClass", property(r.roadClass().label()));
-            e.put("totalLaneNumber", property(r.roadClass().lanes()));
-            e.put("maximumAllowedSpeed", property(r.roadClass().speedLimitKmh(), "KMH"));
+            e.put("totalLaneNumber", property(r.lanes()));
+            e.put("maximumAllowedSpeed", property(r.speedLimitKmh(), "KMH"));
             e.put("length", property(Behaviour.round(r.lengthMeters(), 1), "MTR"));
             e.put("location", geo(line(spec, r.start(), r.end())));
             e.put("startPoint", relationship(r.from()));
@@ -206,6 +206,15 @@ public final class CityEntities {
         double[] x = spec.lonLat(a);
         double[] y = spec.lonLat(b);
         return Map.of("type", "LineString", "coordinates", List.of(List.of(x[0], x[1]), List.of(y[0], y[1])));
+    }
+
+    static Map<String, Object> ring(CitySpec spec, List<Point> ring) {
+        List<List<Double>> coordinates = new ArrayList<>(ring.size());
+        for (Point p : ring) {
+            double[] ll = spec.lonLat(p);
+            coordinates.add(List.of(ll[0], ll[1]));
+        }
+        return Map.of("type", "Polygon", "coordinates", List.of(coordinates));
     }
 
     static Map<String, Object> polygon(CitySpec spec, Point min, Point max) {
