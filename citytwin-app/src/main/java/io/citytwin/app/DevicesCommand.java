@@ -215,9 +215,7 @@ final class DevicesCommand implements Runnable {
                             spec.get("unitCode") instanceof String u ? u : null,
                             spec.get("scale") instanceof Number n ? n.doubleValue() : 1,
                             spec.get("offset") instanceof Number n ? n.doubleValue() : 0,
-                            spec.get("type") instanceof String t
-                                    ? ValueType.valueOf(t.toUpperCase(Locale.ROOT))
-                                    : ValueType.AUTO));
+                            spec.get("type") instanceof String t ? ValueType.parse(t) : ValueType.AUTO));
                 }
             }
             return new Device(

@@ -23,6 +23,7 @@ import picocli.CommandLine.Option;
             Main.Demo.class,
             DevicesCommand.class,
             SimulateCommand.class,
+            EvaluateCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
@@ -151,6 +152,12 @@ public final class Main implements Runnable {
         @Option(names = "--no-simulation", description = "Start without the simulated city (the sample city only).")
         boolean noSimulation;
 
+        @Option(
+                names = "--sim-mqtt",
+                description = "Feed the simulated city's telemetry through the embedded MQTT broker (one connection"
+                        + " per device, its own token) instead of the HTTP device API.")
+        boolean simMqtt;
+
         @Override
         public Integer call() {
             CityTwinConfig config = options.resolve();
@@ -189,9 +196,23 @@ public final class Main implements Runnable {
             if (!noSimulation) {
                 URI self = URI.create("http://127.0.0.1:" + node.httpPort());
                 Path truth = config.dataDir().resolve("ground-truth.jsonl");
+                if (simMqtt && node.mqttPort() <= 0) {
+                    throw new IllegalArgumentException("--sim-mqtt needs the embedded MQTT broker (not --mqtt-port 0)");
+                }
+                SimTarget target = simMqtt
+                        ? new SimTarget(
+                                URI.create("mqtt://127.0.0.1:" + node.mqttPort()),
+                                self,
+                                "default",
+                                true,
+                                20_000,
+                                1,
+                                null,
+                                null)
+                        : SimTarget.http(self);
                 Thread.ofVirtual().name("citytwin-simulator").start(() -> {
                     try {
-                        CitySimulator.run(sim, self, truth, InstantSource.system(), System.out);
+                        CitySimulator.run(sim, target, truth, InstantSource.system(), System.out, simMqtt);
                     } catch (RuntimeException e) {
                         System.err.println("The simulated city stopped: " + e.getMessage());
                     }

@@ -1,6 +1,7 @@
 package io.citytwin.app;
 
 import io.citytwin.sim.CitySize;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -57,6 +58,38 @@ final class SimOptions {
                     + " directory (demo) or the working directory (simulate).")
     @Nullable
     Path groundTruth;
+
+    @Option(
+            names = "--city-geojson",
+            paramLabel = "FILE",
+            description = "Load districts (Polygon features with a name) and roads (LineString features with a class,"
+                    + " lanes, speed) from a GeoJSON FeatureCollection instead of generating them; the rest of the"
+                    + " city is placed along them (--size gives the counts).")
+    @Nullable
+    Path cityGeoJson;
+
+    @Option(
+            names = "--reports",
+            paramLabel = "FILE",
+            description = "Where to write the citizen reports and posts (JSON lines: fault id, text, language,"
+                    + " location, time). Default: reports.jsonl next to the ground truth.")
+    @Nullable
+    Path reports;
+
+    @Option(
+            names = "--reports-to",
+            paramLabel = "URL",
+            description = "Also post each citizen report, at its simulated time, to this Open311 GeoReport v2"
+                    + " endpoint (POST requests.json form fields).")
+    @Nullable
+    URI reportsTo;
+
+    @Option(
+            names = "--rate",
+            paramLabel = "N",
+            description = "Send at most N data points (readings) per second, evenly (a token bucket); with --speed 0"
+                    + " the run sends exactly that many: a fixed-rate load generator. Default: no limit.")
+    double rate = 0;
 
     @Option(
             names = "--zone",

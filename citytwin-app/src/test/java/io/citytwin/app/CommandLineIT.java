@@ -35,13 +35,27 @@ class CommandLineIT {
 
     @Test
     void help_isThereForEveryCommand() {
-        assertThat(run("--help").out()).contains("serve", "demo");
+        assertThat(run("--help").out()).contains("serve", "demo", "simulate", "evaluate");
+        assertThat(run("evaluate", "--help").out()).contains("--ground-truth", "--alarms", "--tolerance", "--json");
         assertThat(run("serve", "--help").out()).contains("--port", "--data-dir", "--config", "--host", "--no-history");
         assertThat(run("demo", "--help").out())
-                .contains("--port", "next free port", "--size", "--speed", "--no-simulation");
+                .contains("--port", "next free port", "--size", "--speed", "--no-simulation", "--sim-mqtt", "--rate");
         assertThat(run("simulate", "--help").out())
                 .contains(
-                        "--target", "--size", "--seed", "--speed", "--from", "--to", "--fault-rate", "--ground-truth");
+                        "--target",
+                        "--size",
+                        "--seed",
+                        "--speed",
+                        "--from",
+                        "--to",
+                        "--fault-rate",
+                        "--ground-truth",
+                        "--rate",
+                        "--no-provision",
+                        "--reports",
+                        "--reports-to",
+                        "--city-geojson",
+                        "mqtt://");
         assertThat(run("--version").out()).startsWith("citytwin ");
         assertThat(run("serve", "--bogus").exit()).isEqualTo(2);
     }

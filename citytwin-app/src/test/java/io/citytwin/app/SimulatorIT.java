@@ -10,6 +10,7 @@ import io.citytwin.sim.CitySpec;
 import io.citytwin.sim.Fault;
 import io.citytwin.sim.FaultPlan;
 import io.citytwin.sim.HttpCitySink;
+import io.citytwin.sim.MqttCitySink;
 import io.citytwin.sim.SimRunner;
 import io.citytwin.sim.Simulation;
 import java.net.URI;
@@ -77,6 +78,79 @@ class SimulatorIT {
             assertThat(api.get("/ngsi-ld/v1/entities?type=TrafficFlowObserved&q=intensity%3E0&count=true&limit=1")
                             .header("NGSILD-Results-Count"))
                     .isEqualTo(String.valueOf(city.detectors().size()));
+        }
+    }
+
+    /**
+     * The same city over the embedded MQTT broker: devices provisioned over HTTP, each publishing on its own connection
+     * with its own token; the connection cap is set below the device count so that the rest go over HTTP, as they
+     * would on a machine with a low open-files limit.
+     */
+    @Test
+    void smallCity_overMqtt_oneConnectionPerDevice_reachesTheTwin() throws java.io.IOException {
+        City city = CityGenerator.generate(CitySpec.of(CitySize.SMALL, 22));
+        Instant start = Instant.parse("2026-11-17T21:00:00Z");
+        Instant end = start.plus(Duration.ofMinutes(10));
+        Simulation sim = new Simulation(new Behaviour(city, ZoneId.of("Europe/Berlin"), FaultPlan.none()));
+        int cap = 1_000; // fewer than the devices that report within ten minutes
+        try (Node node = Node.start(
+                CityTwinConfig.defaults().override(0, "127.0.0.1", dir).withMqttPort(MqttIT.freePort()),
+                InstantSource.system(),
+                Map.of())) {
+            URI http = URI.create("http://127.0.0.1:" + node.httpPort());
+            try (MqttCitySink sink = new MqttCitySink(
+                    MqttCitySink.Options.cityTwin("127.0.0.1", node.mqttPort(), "default", cap),
+                    new HttpCitySink(http, "default", 32))) {
+                SimRunner runner = new SimRunner(sim, sink, InstantSource.system(), d -> {});
+                runner.provisionEntities(500, n -> {});
+                runner.provisionDevices(1000, n -> {});
+                long sent = runner.run(new SimRunner.Options(start, end, 0, Duration.ofMinutes(1)), p -> {});
+                assertThat(sink.deviceConnections()).isEqualTo(cap);
+                assertThat(sink.overflowDevices()).isPositive();
+                assertThat(sink.stats().failed()).isZero();
+                assertThat(sink.stats().rejected()).isZero();
+                assertThat(sink.stats().accepted()).isEqualTo(sent);
+            }
+            // QoS 1 PUBACKs come once the reading is durable in the twin: every detector holds its readings
+            Api api = new Api(node.httpPort());
+            assertThat(node.twin().size()).isEqualTo(city.size());
+            assertThat(api.get("/ngsi-ld/v1/entities?type=TrafficFlowObserved&q=intensity%3E0&count=true&limit=1")
+                            .header("NGSILD-Results-Count"))
+                    .isEqualTo(String.valueOf(city.detectors().size()));
+            for (City.Lamp lamp : city.lamps()) { // some over MQTT, some over HTTP: every lamp reported
+                Map<String, Object> l =
+                        api.get("/ngsi-ld/v1/entities/" + lamp.id()).obj();
+                @SuppressWarnings("unchecked")
+                Map<String, Object> power = (Map<String, Object>) l.get("powerConsumption");
+                assertThat(power).as(lamp.id()).containsKey("observedAt").containsEntry("unitCode", "WTT");
+            }
+            // vehicles report a geo:point: their location moves off the start of their road, and the spatial index
+            // follows (a geo-query around where the twin says a vehicle is finds it)
+            int moved = 0;
+            for (City.Vehicle v : city.vehicles()) {
+                Map<String, Object> e =
+                        api.get("/ngsi-ld/v1/entities/" + v.id()).obj();
+                @SuppressWarnings("unchecked")
+                Map<String, Object> location = (Map<String, Object>) e.get("location");
+                assertThat(location)
+                        .as(v.id())
+                        .containsEntry("type", "GeoProperty")
+                        .containsKey("observedAt");
+                @SuppressWarnings("unchecked")
+                List<Double> at = (List<Double>) ((Map<String, Object>) location.get("value")).get("coordinates");
+                City.RoadSegment road = city.roads().stream()
+                        .filter(r -> r.id().equals(v.road()))
+                        .findFirst()
+                        .orElseThrow();
+                double[] roadStart = city.spec().lonLat(road.start());
+                if (at.get(0) != roadStart[0] || at.get(1) != roadStart[1]) {
+                    moved++;
+                }
+                String near = "/ngsi-ld/v1/entities?type=Vehicle&georel=near%3BmaxDistance%3D%3D2&geometry=Point"
+                        + "&coordinates=%5B" + at.get(0) + "," + at.get(1) + "%5D&limit=100";
+                assertThat(api.get(near).list().toString()).as(v.id()).contains(v.id());
+            }
+            assertThat(moved).isEqualTo(city.vehicles().size());
         }
     }
 }

@@ -15,5 +15,30 @@ public enum ValueType {
     /** An ISO 8601 date-time, stored as an NGSI-LD {@code DateTime} value. */
     DATETIME,
     /** Any JSON value, unchanged (JSON payloads only). */
-    JSON
+    JSON,
+    /**
+     * A position, stored as a GeoProperty holding a GeoJSON Point (RFC 7946): the field is {@code [lon, lat]} or
+     * {@code [lon, lat, alt]} (GeoJSON order), an object {@code {"lat": .., "lon": ..}} (also {@code lng}, {@code
+     * longitude}, {@code latitude}, {@code alt}), or a GeoJSON Point object. Written {@code "geo:point"} in the
+     * device API; scale and offset do not apply. JSON payloads only.
+     */
+    GEO_POINT;
+
+    /** The name in the device API: lower case ({@code number}), {@code geo:point} for {@link #GEO_POINT}. */
+    public String label() {
+        return this == GEO_POINT ? "geo:point" : name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /**
+     * The type named {@code text}: a {@link #label()} or an enum name, in any case.
+     *
+     * @throws IllegalArgumentException when no type has that name
+     */
+    public static ValueType parse(String text) {
+        String t = text.strip().toUpperCase(java.util.Locale.ROOT);
+        if (t.equals("GEO:POINT")) {
+            return GEO_POINT;
+        }
+        return valueOf(t);
+    }
 }

@@ -341,12 +341,13 @@ final class DeviceHandlers {
         ValueType type = ValueType.AUTO;
         if (s.get("type") instanceof String t) {
             try {
-                type = ValueType.valueOf(t.toUpperCase(Locale.ROOT));
+                type = ValueType.parse(t);
             } catch (IllegalArgumentException e) {
                 throw TwinException.badData(
                         "device.mapping-type-invalid",
                         "type of '" + field
-                                + "' must be one of auto, number, integer, boolean, string, datetime, json");
+                                + "' must be one of auto, number, integer, boolean, string, datetime, json,"
+                                + " geo:point");
             }
         }
         return new FieldMapping(
@@ -413,7 +414,7 @@ final class DeviceHandlers {
             }
             spec.put("scale", f.scale());
             spec.put("offset", f.offset());
-            spec.put("type", f.type().name().toLowerCase(Locale.ROOT));
+            spec.put("type", f.type().label());
             mapping.put(f.deviceField(), spec);
         }
         m.put("mapping", mapping);

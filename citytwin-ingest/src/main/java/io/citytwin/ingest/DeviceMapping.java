@@ -4,6 +4,7 @@ import io.citytwin.device.FieldMapping;
 import io.citytwin.device.ValueType;
 import io.citytwin.twin.Attribute;
 import io.citytwin.twin.AttributeKind;
+import io.citytwin.twin.GeoValue;
 import io.citytwin.twin.Ngsi;
 import io.citytwin.twin.TwinException;
 import java.time.Instant;
@@ -82,6 +83,9 @@ public record DeviceMapping(List<FieldMapping> mappings, boolean passThroughUnma
         List<String> problems = new ArrayList<>(0);
         for (FieldMapping m : mappings) {
             Object raw = fields.get(m.deviceField());
+            if (raw == null && m.type() == ValueType.GEO_POINT) {
+                raw = FieldConversion.nestedPosition(fields, m.deviceField());
+            }
             if (raw == null) {
                 continue;
             }
@@ -120,11 +124,20 @@ public record DeviceMapping(List<FieldMapping> mappings, boolean passThroughUnma
             if (m.deviceField().equals(field)) {
                 return true;
             }
+            if (m.type() == ValueType.GEO_POINT
+                    && field.length() > m.deviceField().length()
+                    && field.charAt(m.deviceField().length()) == '.'
+                    && field.startsWith(m.deviceField())) {
+                return true; // a member of a position object, flattened by the decoder
+            }
         }
         return false;
     }
 
     private static Attribute property(Object value, Instant observedAt, @Nullable String unit) {
+        if (value instanceof GeoValue g) { // a geo:point field: a GeoProperty, observed when the device says
+            return new Attribute(AttributeKind.GEO_PROPERTY, g, null, observedAt, null, Map.of(), null, null);
+        }
         return new Attribute(AttributeKind.PROPERTY, value, null, observedAt, unit, Map.of(), null, null);
     }
 

@@ -2,8 +2,11 @@ package io.citytwin.ingest;
 
 import io.citytwin.device.FieldMapping;
 import io.citytwin.device.ValueType;
+import io.citytwin.twin.GeoValue;
 import io.citytwin.twin.IsoTimes;
 import io.citytwin.twin.Json;
+import io.citytwin.twin.TwinException;
+import io.citytwin.twin.geo.GeoJson;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -111,8 +114,74 @@ final class FieldConversion {
             case JSON -> {
                 return raw;
             }
+            case GEO_POINT -> {
+                return point(field, raw, problems);
+            }
         }
         throw new AssertionError(type);
+    }
+
+    private static final String[] POSITION_MEMBERS = {
+        "lat", "lon", "lng", "latitude", "longitude", "alt", "type", "coordinates"
+    };
+
+    /**
+     * The members of a position object that the JSON decoder flattened ({@code pos.lat}, {@code pos.lon}, ...) put
+     * back together, or null when the reading has none.
+     */
+    static @Nullable Map<String, Object> nestedPosition(Map<String, Object> fields, String field) {
+        Map<String, Object> out = null;
+        for (String member : POSITION_MEMBERS) {
+            Object v = fields.get(field + "." + member);
+            if (v != null) {
+                if (out == null) {
+                    out = new java.util.LinkedHashMap<>(4);
+                }
+                out.put(member, v);
+            }
+        }
+        return out;
+    }
+
+    /*
+     * A position from the shapes devices send: a GeoJSON position [lon, lat(, alt)] (RFC 7946 clause 3.1.1: longitude
+     * first), an object with lat/lon (or lng, longitude/latitude, alt) members as trackers and phone apps send, or a
+     * GeoJSON Point. Numbers may be JSON numbers or numeric text. The result is validated by GeoJson.parse (finite,
+     * longitude in [-180, 180], latitude in [-90, 90]).
+     */
+    private static @Nullable GeoValue point(String field, Object raw, List<String> problems) {
+        Object lon = null;
+        Object lat = null;
+        Object alt = null;
+        if (raw instanceof List<?> l && (l.size() == 2 || l.size() == 3)) {
+            lon = l.get(0);
+            lat = l.get(1);
+            alt = l.size() == 3 ? l.get(2) : null;
+        } else if (raw instanceof Map<?, ?> m) {
+            if ("Point".equals(m.get("type")) && m.get("coordinates") instanceof List<?> c) {
+                return point(field, c, problems);
+            }
+            lat = m.containsKey("lat") ? m.get("lat") : m.get("latitude");
+            lon = m.containsKey("lon") ? m.get("lon") : m.containsKey("lng") ? m.get("lng") : m.get("longitude");
+            alt = m.get("alt");
+        }
+        Object x = lon == null ? null : number(lon);
+        Object y = lat == null ? null : number(lat);
+        Object z = alt == null ? null : number(alt);
+        if (x == null || y == null || (alt != null && z == null)) {
+            problems.add("field " + field + ": " + show(raw)
+                    + " is not a position ([lon, lat] or {\"lat\": .., \"lon\": ..})");
+            return null;
+        }
+        List<Object> coordinates = z == null
+                ? List.of(((Number) x).doubleValue(), ((Number) y).doubleValue())
+                : List.of(((Number) x).doubleValue(), ((Number) y).doubleValue(), ((Number) z).doubleValue());
+        try {
+            return GeoJson.parse(Map.of("type", "Point", "coordinates", coordinates));
+        } catch (TwinException e) {
+            problems.add("field " + field + ": " + e.detail());
+            return null;
+        }
     }
 
     private static @Nullable Object number(Object raw) {

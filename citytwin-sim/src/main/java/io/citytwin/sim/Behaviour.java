@@ -71,6 +71,10 @@ public final class Behaviour {
     private final Map<String, Detector> upstreamOf = new HashMap<>();
     private final Map<String, Dma> dmas = new HashMap<>();
     private final Map<String, List<RoadSegment>> roadLines = new HashMap<>();
+    private final Map<String, Line> lineOfRoad = new HashMap<>();
+
+    /** A whole road (every segment of one grid line): where it starts and ends, and its length in metres. */
+    private record Line(Point a, Point b, double length) {}
 
     public Behaviour(City city, ZoneId zone, FaultPlan faults) {
         this.city = city;
@@ -86,6 +90,17 @@ public final class Behaviour {
             roadLines
                     .computeIfAbsent(r.id().substring(0, r.id().lastIndexOf('-')), k -> new java.util.ArrayList<>())
                     .add(r);
+        }
+        for (List<RoadSegment> segments : roadLines.values()) {
+            double length = 0;
+            for (RoadSegment r : segments) {
+                length += r.lengthMeters();
+            }
+            Line line = new Line(
+                    segments.get(0).start(), segments.get(segments.size() - 1).end(), length);
+            for (RoadSegment r : segments) {
+                lineOfRoad.put(r.id(), line);
+            }
         }
         for (Detector d : city.detectors()) {
             if (d.downstream() != null) {
@@ -158,48 +173,61 @@ public final class Behaviour {
         if (faults.active(l.cabinet(), Fault.Type.CABINET_OUTAGE, t)) {
             return null;
         }
-        double d = dimming(t);
-        boolean dayBurner = faults.active(l.id(), Fault.Type.DAY_BURNER, t);
-        if (dayBurner && d == 0) {
-            d = 1.0;
-        }
+        double d = output(l, t);
+        double watts = watts(l, d, t);
         boolean on = d > 0;
-        double watts;
-        if (!on) {
-            watts = STANDBY_W;
-        } else if (faults.active(l.id(), Fault.Type.LAMP_FAILURE, t)) {
-            watts = STANDBY_W + 0.2 * Noise.uniform(seed, l.id(), t.getEpochSecond() / 60);
-        } else {
-            watts = STANDBY_W + (l.watts() - STANDBY_W) * d;
-            watts *= 1 + 0.02 * Noise.gaussian(seed, l.id(), t.getEpochSecond() / 60);
-        }
         double pf = on ? 0.95 - 0.25 * (1 - d) : 0.5;
         double volts = MAINS_V + 2 * Noise.gaussian(seed ^ 1, l.id(), t.getEpochSecond() / 60);
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("powerState", on ? "on" : "off");
-        m.put("illuminanceLevel", round(d, 2));
-        m.put("powerConsumption", round(watts, 1));
-        m.put("current", round(watts / (volts * pf), 3));
-        m.put("voltage", round(volts, 1));
-        m.put("powerFactor", round(pf, 2));
-        return m;
+        return Map.of(
+                "powerState",
+                on ? "on" : "off",
+                "illuminanceLevel",
+                round(d, 2),
+                "powerConsumption",
+                round(watts, 1),
+                "current",
+                round(watts / (volts * pf), 3),
+                "voltage",
+                round(volts, 1),
+                "powerFactor",
+                round(pf, 2));
+    }
+
+    /** A lamp's output (0..1): the dimming schedule, or full in daylight for a day-burner. */
+    private double output(Lamp l, Instant t) {
+        double d = dimming(t);
+        if (d == 0 && faults.active(l.id(), Fault.Type.DAY_BURNER, t)) {
+            return 1.0;
+        }
+        return d;
+    }
+
+    /** The power (W) a lamp draws at output {@code d}. */
+    private double watts(Lamp l, double d, Instant t) {
+        if (d <= 0) {
+            return STANDBY_W;
+        }
+        if (faults.active(l.id(), Fault.Type.LAMP_FAILURE, t)) {
+            return STANDBY_W + 0.2 * Noise.uniform(seed, l.id(), t.getEpochSecond() / 60);
+        }
+        return (STANDBY_W + (l.watts() - STANDBY_W) * d)
+                * (1 + 0.02 * Noise.gaussian(seed, l.id(), t.getEpochSecond() / 60));
     }
 
     /** A cabinet's feeder reading: the summed power and current of its lamps (0 in an outage). */
     public Map<String, Object> cabinet(Cabinet c, List<Lamp> lamps, Instant t) {
         double watts = 0;
         if (!faults.active(c.id(), Fault.Type.CABINET_OUTAGE, t)) {
+            double dim = dimming(t); // the same for every lamp of the cabinet: the sun and the clock
             for (Lamp l : lamps) {
-                Map<String, Object> r = lamp(l, t);
-                if (r != null) {
-                    watts += (Double) r.get("powerConsumption");
-                }
+                double d = dim == 0 && faults.active(l.id(), Fault.Type.DAY_BURNER, t) ? 1.0 : dim;
+                watts += round(watts(l, d, t), 1); // summed as the lamps report it
             }
         }
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("activePower", round(watts / 1000, 3));
-        m.put("current", round(watts / MAINS_V, 2));
-        return m;
+        // immutable: Telemetry keeps it without a copy (field order comes from the device)
+        return Map.of(
+                "activePower", round(watts / 1000, 3),
+                "current", round(watts / MAINS_V, 2));
     }
 
     // ---------------------------------------------------------------- traffic
@@ -207,10 +235,9 @@ public final class Behaviour {
     /** Flow (veh/h), occupancy (0..1) and mean speed (km/h) at a detector. */
     public Map<String, Object> detector(Detector d, Instant t) {
         RoadSegment r = roads.get(d.road());
-        RoadClass rc = r.roadClass();
         long bucket = t.getEpochSecond() / 60;
-        double vf = rc.speedLimitKmh();
-        double lanes = rc.lanes();
+        double vf = r.speedLimitKmh();
+        double lanes = r.lanes();
         double qmax = vf * JAM_DENSITY / 4 * lanes; // veh/h over all lanes
         double variation = 0.8 + 0.35 * Noise.uniform(seed, r.id(), 0); // busier and quieter segments, fixed
         double demand = trafficProfile(t) * variation * (1 + 0.05 * Noise.gaussian(seed, d.id(), bucket)) * qmax;
@@ -235,11 +262,11 @@ public final class Behaviour {
         }
         double speed = density <= 0 ? vf : Math.max(3, vf * (1 - density / JAM_DENSITY));
         double occupancy = Math.min(1, density * VEHICLE_LENGTH_M / 1000);
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("intensity", Math.round(flow));
-        m.put("occupancy", round(occupancy, 3));
-        m.put("averageVehicleSpeed", round(speed, 1));
-        return m;
+        // immutable: Telemetry keeps it without a copy (field order comes from the device)
+        return Map.of(
+                "intensity", Math.round(flow),
+                "occupancy", round(occupancy, 3),
+                "averageVehicleSpeed", round(speed, 1));
     }
 
     /** Density (veh/km/lane) on the uncongested branch for a flow per lane. */
@@ -295,13 +322,13 @@ public final class Behaviour {
                 : 0.15 + 0.04 * Math.abs(Noise.gaussian(seed, q.id(), bucket));
         double chlorine = bad ? 0.05 : 0.45 + 0.04 * Noise.gaussian(seed ^ 3, q.id(), bucket);
         double eColi = bad ? Math.round(10 + 190 * Noise.uniform(seed ^ 5, q.id(), bucket)) : 0;
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("turbidity", round(turbidity, 2));
-        m.put("freeChlorine", round(Math.max(0, chlorine), 2));
-        m.put("pH", round(7.5 + 0.08 * Noise.gaussian(seed ^ 9, q.id(), bucket), 2));
-        m.put("eColi", (long) eColi);
-        m.put("temperature", round(11 + 4 * Math.sin(2 * Math.PI * (local(t).getDayOfYear() - 110) / 365.0), 1));
-        return m;
+        // immutable: Telemetry keeps it without a copy (field order comes from the device)
+        return Map.of(
+                "turbidity", round(turbidity, 2),
+                "freeChlorine", round(Math.max(0, chlorine), 2),
+                "pH", round(7.5 + 0.08 * Noise.gaussian(seed ^ 9, q.id(), bucket), 2),
+                "eColi", (long) eColi,
+                "temperature", round(11 + 4 * Math.sin(2 * Math.PI * (local(t).getDayOfYear() - 110) / 365.0), 1));
     }
 
     // ---------------------------------------------------------------- air, energy, parking, chargers, waste
@@ -317,12 +344,12 @@ public final class Behaviour {
         double pm25 = (7 + 12 * traffic) * factor * (1 + 0.1 * Noise.gaussian(seed ^ 11, a.id(), bucket));
         double daylight = Math.min(1, Sun.illuminance(t, lat, lon) / 100_000);
         double o3 = Math.max(2, 35 + 50 * daylight - 25 * traffic + 5 * Noise.gaussian(seed ^ 13, a.id(), bucket));
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("no2", round(Math.max(0, no2), 1));
-        m.put("pm25", round(Math.max(0, pm25), 1));
-        m.put("pm10", round(Math.max(0, pm25 * 1.6), 1));
-        m.put("o3", round(o3, 1));
-        return m;
+        // immutable: Telemetry keeps it without a copy (field order comes from the device)
+        return Map.of(
+                "no2", round(Math.max(0, no2), 1),
+                "pm25", round(Math.max(0, pm25), 1),
+                "pm10", round(Math.max(0, pm25 * 1.6), 1),
+                "o3", round(o3, 1));
     }
 
     /** Active power (kW) of a meter, as reported (a tampered meter under-reports). */
@@ -358,10 +385,8 @@ public final class Behaviour {
                 inUse++;
             }
         }
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("availableCapacity", c.sockets() - inUse);
-        m.put("status", inUse == c.sockets() ? "full" : "available");
-        return m;
+        // immutable: Telemetry keeps it without a copy (field order comes from the device)
+        return Map.of("availableCapacity", c.sockets() - inUse, "status", inUse == c.sockets() ? "full" : "available");
     }
 
     /** Filling level (0..1) of a container: rises through the week, emptied on its collection day. */
@@ -382,31 +407,23 @@ public final class Behaviour {
     /** Position, speed (km/h) and heading (degrees from north) of a vehicle shuttling along its road. */
     public Map<String, Object> vehicle(Vehicle v, Instant t) {
         RoadSegment start = roads.get(v.road());
-        List<RoadSegment> line =
-                roadLines.get(start.id().substring(0, start.id().lastIndexOf('-')));
-        double length = 0;
-        for (RoadSegment r : line) {
-            length += r.lengthMeters();
-        }
-        double speedKmh = Math.max(8, start.roadClass().speedLimitKmh() * (1 - 0.5 * trafficProfile(t)))
+        Line line = lineOfRoad.get(v.road());
+        double length = line.length();
+        double speedKmh = Math.max(8, start.speedLimitKmh() * (1 - 0.5 * trafficProfile(t)))
                 * (0.9 + 0.2 * Noise.uniform(seed, v.id(), 0));
         double offset = Noise.uniform(seed ^ 19, v.id(), 0) * 2 * length;
         double s = (offset + speedKmh / 3.6 * (t.getEpochSecond() % 86_400)) % (2 * length);
         boolean back = s > length;
         double along = back ? 2 * length - s : s;
-        Point a = line.get(0).start();
-        Point b = line.get(line.size() - 1).end();
+        Point a = line.a();
+        Point b = line.b();
         Point at = a.towards(b, along / length);
         double dx = (b.x() - a.x()) * (back ? -1 : 1);
         double dy = (b.y() - a.y()) * (back ? -1 : 1);
         double heading = (Math.toDegrees(Math.atan2(dx, dy)) + 360) % 360;
         double[] ll = city.spec().lonLat(at);
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("lon", ll[0]);
-        m.put("lat", ll[1]);
-        m.put("speed", round(speedKmh, 1));
-        m.put("heading", round(heading, 0));
-        return m;
+        // [lon, lat] is a geo:point field; immutable: Telemetry keeps the map without a copy
+        return Map.of("speed", round(speedKmh, 1), "heading", round(heading, 0), "location", List.of(ll[0], ll[1]));
     }
 
     static double round(double v, int decimals) {

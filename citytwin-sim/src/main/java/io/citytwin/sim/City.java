@@ -67,10 +67,101 @@ public record City(
                 + vehicles.size();
     }
 
-    /** A district: an axis-aligned square of blocks, bounded by arterials. */
-    public record District(String id, String name, int row, int col, Point min, Point max) {
+    /**
+     * The things directly above and below {@code id} in the city's hierarchy (lamp: its group, cabinet and road;
+     * cabinet: its groups and lamps; detector: its road and the detectors up- and downstream; DMA: its meters and
+     * quality stations; a meter or station: its DMA), for matching an alarm raised on a neighbour of a faulty thing.
+     * Empty for an unknown id. Linear in the city's size: for the ground truth, not for a hot path.
+     */
+    public java.util.Set<String> related(String id) {
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        for (Lamp l : lamps) {
+            if (l.id().equals(id)) {
+                out.add(l.group());
+                out.add(l.cabinet());
+                out.add(l.road());
+            } else if (l.cabinet().equals(id) || l.group().equals(id)) {
+                out.add(l.id());
+            }
+        }
+        for (LampGroup g : lampGroups) {
+            if (g.cabinet().equals(id)) {
+                out.add(g.id());
+            } else if (g.id().equals(id)) {
+                out.add(g.cabinet());
+            }
+        }
+        for (Detector d : detectors) {
+            if (d.id().equals(id)) {
+                out.add(d.road());
+                if (d.downstream() != null) {
+                    out.add(d.downstream());
+                }
+            } else if (id.equals(d.downstream())) {
+                out.add(d.id());
+            }
+        }
+        for (WaterMeter w : waterMeters) {
+            if (w.dma().equals(id)) {
+                out.add(w.id());
+            } else if (w.id().equals(id)) {
+                out.add(w.dma());
+            }
+        }
+        for (WaterQualityStation q : waterQualityStations) {
+            if (q.dma().equals(id)) {
+                out.add(q.id());
+            } else if (q.id().equals(id)) {
+                out.add(q.dma());
+            }
+        }
+        out.remove(id);
+        return out;
+    }
+
+    /**
+     * A district: an axis-aligned square of blocks bounded by arterials (generated), or a polygon (from GeoJSON:
+     * {@code ring} is its closed exterior ring, {@code min}/{@code max} its bounding box).
+     */
+    public record District(String id, String name, int row, int col, Point min, Point max, List<Point> ring) {
+        public District {
+            ring = List.copyOf(ring);
+        }
+
+        /** A rectangular district. */
+        public District(String id, String name, int row, int col, Point min, Point max) {
+            this(id, name, row, col, min, max, List.of());
+        }
+
+        /** Whether {@code p} is inside (the even-odd rule over the ring; the box for a rectangle). */
         public boolean contains(Point p) {
-            return p.x() >= min.x() && p.x() <= max.x() && p.y() >= min.y() && p.y() <= max.y();
+            boolean inBox = p.x() >= min.x() && p.x() <= max.x() && p.y() >= min.y() && p.y() <= max.y();
+            if (ring.isEmpty() || !inBox) {
+                return inBox;
+            }
+            boolean inside = false; // ray casting (W. R. Franklin, PNPOLY)
+            for (int i = 0, j = ring.size() - 1; i < ring.size(); j = i++) {
+                Point a = ring.get(i);
+                Point b = ring.get(j);
+                if ((a.y() > p.y()) != (b.y() > p.y())
+                        && p.x() < (b.x() - a.x()) * (p.y() - a.y()) / (b.y() - a.y()) + a.x()) {
+                    inside = !inside;
+                }
+            }
+            return inside;
+        }
+
+        /** The area in square metres (shoelace formula over the ring; the box for a rectangle). */
+        public double areaSquareMeters() {
+            if (ring.isEmpty()) {
+                return (max.x() - min.x()) * (max.y() - min.y());
+            }
+            double twice = 0;
+            for (int i = 0, j = ring.size() - 1; i < ring.size(); j = i++) {
+                twice += (ring.get(j).x() + ring.get(i).x())
+                        * (ring.get(j).y() - ring.get(i).y());
+            }
+            return Math.abs(twice) / 2;
         }
 
         public Point centre() {
@@ -86,6 +177,8 @@ public record City(
      * increasing grid index).
      *
      * @param downstream the next segment along the same road, null at the city edge
+     * @param lanes lanes per direction
+     * @param speedLimitKmh the posted limit, taken as the free-flow speed
      */
     public record RoadSegment(
             String id,
@@ -96,7 +189,34 @@ public record City(
             Point start,
             Point end,
             String district,
-            @Nullable String downstream) {
+            @Nullable String downstream,
+            int lanes,
+            int speedLimitKmh) {
+        /** A segment with its class's lanes and speed limit. */
+        public RoadSegment(
+                String id,
+                String name,
+                RoadClass roadClass,
+                String from,
+                String to,
+                Point start,
+                Point end,
+                String district,
+                @Nullable String downstream) {
+            this(
+                    id,
+                    name,
+                    roadClass,
+                    from,
+                    to,
+                    start,
+                    end,
+                    district,
+                    downstream,
+                    roadClass.lanes(),
+                    roadClass.speedLimitKmh());
+        }
+
         public double lengthMeters() {
             return start.distance(end);
         }

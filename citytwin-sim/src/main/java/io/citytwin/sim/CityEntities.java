@@ -36,10 +36,14 @@ public final class CityEntities {
     /** Streams every entity in the order of {@link #all()} without holding them all. */
     public void forEach(Consumer<Map<String, Object>> sink) {
         CitySpec spec = city.spec();
+        Map<String, City.RoadSegment> roads = new java.util.HashMap<>();
+        for (City.RoadSegment r : city.roads()) {
+            roads.put(r.id(), r);
+        }
         for (City.District d : city.districts()) {
             Map<String, Object> e = entity(d.id(), "District");
             e.put("name", property(d.name()));
-            e.put("location", geo(polygon(spec, d.min(), d.max())));
+            e.put("location", geo(d.ring().isEmpty() ? polygon(spec, d.min(), d.max()) : ring(spec, d.ring())));
             sink.accept(e);
         }
         for (City.Dma d : city.dmas()) {
@@ -61,8 +65,8 @@ public final class CityEntities {
             Map<String, Object> e = entity(r.id(), "RoadSegment");
             e.put("name", property(r.name()));
             e.put("roadClass", property(r.roadClass().label()));
-            e.put("totalLaneNumber", property(r.roadClass().lanes()));
-            e.put("maximumAllowedSpeed", property(r.roadClass().speedLimitKmh(), "KMH"));
+            e.put("totalLaneNumber", property(r.lanes()));
+            e.put("maximumAllowedSpeed", property(r.speedLimitKmh(), "KMH"));
             e.put("length", property(Behaviour.round(r.lengthMeters(), 1), "MTR"));
             e.put("location", geo(line(spec, r.start(), r.end())));
             e.put("startPoint", relationship(r.from()));
@@ -146,6 +150,7 @@ public final class CityEntities {
         for (City.Vehicle v : city.vehicles()) {
             Map<String, Object> e = entity(v.id(), "Vehicle");
             e.put("vehicleType", property(v.kind()));
+            e.put("location", geo(point(spec, roads.get(v.road()).start()))); // until it reports
             e.put("refRoadSegment", relationship(v.road()));
             sink.accept(e);
         }
@@ -201,6 +206,15 @@ public final class CityEntities {
         double[] x = spec.lonLat(a);
         double[] y = spec.lonLat(b);
         return Map.of("type", "LineString", "coordinates", List.of(List.of(x[0], x[1]), List.of(y[0], y[1])));
+    }
+
+    static Map<String, Object> ring(CitySpec spec, List<Point> ring) {
+        List<List<Double>> coordinates = new ArrayList<>(ring.size());
+        for (Point p : ring) {
+            double[] ll = spec.lonLat(p);
+            coordinates.add(List.of(ll[0], ll[1]));
+        }
+        return Map.of("type", "Polygon", "coordinates", List.of(coordinates));
     }
 
     static Map<String, Object> polygon(CitySpec spec, Point min, Point max) {

@@ -71,8 +71,20 @@ public final class CityGenerator {
 
     /** The city of {@code spec}. */
     public static City generate(CitySpec spec) {
-        return new Build(spec).run();
+        return new Build(spec, null).run();
     }
+
+    /**
+     * A city on given districts, intersections and roads (e.g. from GeoJSON, {@link GeoJsonCity}): everything else
+     * (lamps, cabinets, detectors, water, meters, stations, vehicles) is placed along them as for a generated city,
+     * from {@code spec}'s seed and counts.
+     */
+    static City generate(CitySpec spec, Layout layout) {
+        return new Build(spec, layout).run();
+    }
+
+    /** Districts, intersections and roads that come from elsewhere. */
+    record Layout(List<District> districts, List<Intersection> intersections, List<RoadSegment> roads) {}
 
     private static final class Build {
         final CitySpec spec;
@@ -96,7 +108,10 @@ public final class CityGenerator {
         final List<WasteContainer> waste = new ArrayList<>();
         final List<Vehicle> vehicles = new ArrayList<>();
 
-        Build(CitySpec spec) {
+        final @org.jspecify.annotations.Nullable Layout layout;
+
+        Build(CitySpec spec, @org.jspecify.annotations.Nullable Layout layout) {
+            this.layout = layout;
             this.spec = spec;
             this.random = new SplittableRandom(spec.seed());
             this.n = spec.districtsPerSide() * spec.blocksPerDistrict();
@@ -104,9 +119,15 @@ public final class CityGenerator {
         }
 
         City run() {
-            districts();
-            intersections();
-            roads();
+            if (layout == null) {
+                districts();
+                intersections();
+                roads();
+            } else {
+                districts.addAll(layout.districts());
+                intersections.addAll(layout.intersections());
+                roads.addAll(layout.roads());
+            }
             lighting();
             detectors();
             water();
@@ -272,13 +293,17 @@ public final class CityGenerator {
             for (RoadSegment r : roads) {
                 mains.merge(r.district(), r.lengthMeters() / 1000, Double::sum);
             }
-            int blocks = spec.blocksPerDistrict() * spec.blocksPerDistrict();
             for (District d : districts) {
                 String suffix = d.id().substring(d.id().lastIndexOf(':') + 1);
                 String dma = "urn:ngsi-ld:DistrictMeteredArea:" + suffix;
                 Point inlet = d.min().towards(d.max(), 0.02);
+                double blocks = d.areaSquareMeters() / (block * block);
                 dmas.add(new Dma(
-                        dma, d.id(), blocks * HOUSEHOLDS_PER_BLOCK, round(mains.getOrDefault(d.id(), 0.0)), inlet));
+                        dma,
+                        d.id(),
+                        (int) Math.max(1, Math.round(blocks * HOUSEHOLDS_PER_BLOCK)),
+                        round(mains.getOrDefault(d.id(), 0.0)),
+                        inlet));
                 waterMeters.add(
                         new WaterMeter("urn:ngsi-ld:WaterMeter:" + suffix + "-flow", dma, WaterMeter.Kind.FLOW, inlet));
                 waterMeters.add(new WaterMeter(
@@ -289,6 +314,16 @@ public final class CityGenerator {
         }
 
         Point somewhereIn(District d) {
+            for (int attempt = 0; attempt < 100 && !d.ring().isEmpty(); attempt++) {
+                Point p = new Point(
+                        d.min().x()
+                                + random.nextDouble() * (d.max().x() - d.min().x()),
+                        d.min().y()
+                                + random.nextDouble() * (d.max().y() - d.min().y()));
+                if (d.contains(p)) {
+                    return p; // rejection sampling: uniform inside the polygon
+                }
+            }
             return new Point(
                     d.min().x() + random.nextDouble() * (d.max().x() - d.min().x()),
                     d.min().y() + random.nextDouble() * (d.max().y() - d.min().y()));

@@ -16,8 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /*
  * FAULT INJECTION
@@ -30,13 +28,25 @@ import java.util.regex.Pattern;
  */
 /** The faults of a simulation run (the ground truth), indexed for the behaviour's per-reading checks. */
 public final class FaultPlan {
-    private static final Pattern LINE = Pattern.compile(
-            "\\{\"id\":\"([^\"]+)\",\"type\":\"([A-Z_]+)\",\"entity\":\"([^\"]+)\",\"start\":\"([^\"]+)\",\"end\":\"([^\"]+)\"}");
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
 
     private final List<Fault> faults;
     private final Map<String, List<Fault>> byEntity = new HashMap<>();
+    private final Map<String, List<String>> related;
 
     public FaultPlan(List<Fault> faults) {
+        this(faults, Map.of());
+    }
+
+    /**
+     * @param faults the faults
+     * @param related for a faulty entity, the entities next to it in the city's hierarchy ({@link City#related}),
+     *     written to the ground truth so that an alarm on a neighbour can be matched
+     */
+    public FaultPlan(List<Fault> faults, Map<String, List<String>> related) {
+        this.related = Map.copyOf(related);
         List<Fault> sorted = new ArrayList<>(faults);
         sorted.sort(Comparator.comparing(Fault::start).thenComparing(Fault::id));
         this.faults = List.copyOf(sorted);
@@ -48,6 +58,11 @@ public final class FaultPlan {
     /** No faults. */
     public static FaultPlan none() {
         return new FaultPlan(List.of());
+    }
+
+    /** The entities next to {@code entity} in the city's hierarchy (empty when the plan does not know). */
+    public List<String> related(String entity) {
+        return related.getOrDefault(entity, List.of());
     }
 
     /** Every fault, by start time. */
@@ -153,7 +168,16 @@ public final class FaultPlan {
                 out.add(new Fault("f-" + n++, type, entity, start, end));
             }
         }
-        return new FaultPlan(out);
+        return withRelations(city, out);
+    }
+
+    /** {@code faults} with the relations of their entities in {@code city}. */
+    public static FaultPlan withRelations(City city, List<Fault> faults) {
+        Map<String, List<String>> related = new HashMap<>();
+        for (Fault f : faults) {
+            related.computeIfAbsent(f.entity(), e -> List.copyOf(city.related(e)));
+        }
+        return new FaultPlan(faults, related);
     }
 
     private static List<String> targets(City city, Fault.Type type) {
@@ -197,7 +221,16 @@ public final class FaultPlan {
                     .append(f.start())
                     .append("\",\"end\":\"")
                     .append(f.end())
-                    .append("\"}\n");
+                    .append('"');
+            List<String> rel = related(f.entity());
+            if (!rel.isEmpty()) {
+                sb.append(",\"related\":[");
+                for (int i = 0; i < rel.size(); i++) {
+                    sb.append(i == 0 ? "\"" : ",\"").append(rel.get(i)).append('"');
+                }
+                sb.append(']');
+            }
+            sb.append("}\n");
         }
         try {
             Files.writeString(file, sb, StandardCharsets.UTF_8);
@@ -207,7 +240,9 @@ public final class FaultPlan {
     }
 
     /**
-     * Reads a ground-truth log written by {@link #write}.
+     * Reads a ground-truth log written by {@link #write}: one JSON object per line with {@code id}, {@code type} (a
+     * {@link Fault.Type} name), {@code entity}, {@code start}, {@code end} (ISO 8601) and optionally {@code related}
+     * (an array of entity ids); blank lines are skipped, unknown members ignored.
      *
      * @throws IllegalArgumentException naming the line that is not a fault
      */
@@ -219,22 +254,43 @@ public final class FaultPlan {
             throw new UncheckedIOException("Cannot read the ground-truth log " + file, e);
         }
         List<Fault> out = new ArrayList<>();
+        Map<String, List<String>> related = new HashMap<>();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();
             if (line.isEmpty()) {
                 continue;
             }
-            Matcher m = LINE.matcher(line);
-            if (!m.matches()) {
-                throw new IllegalArgumentException(file + ":" + (i + 1) + " is not a fault: " + line);
+            try {
+                com.fasterxml.jackson.databind.JsonNode n = JSON.readTree(line);
+                Fault f = new Fault(
+                        text(n, "id"),
+                        Fault.Type.valueOf(text(n, "type")),
+                        text(n, "entity"),
+                        Instant.parse(text(n, "start")),
+                        Instant.parse(text(n, "end")));
+                out.add(f);
+                if (n.get("related") instanceof com.fasterxml.jackson.databind.node.ArrayNode a) {
+                    List<String> ids = new ArrayList<>(a.size());
+                    a.forEach(x -> ids.add(x.asText()));
+                    related.put(f.entity(), List.copyOf(ids));
+                }
+            } catch (IOException | RuntimeException e) {
+                throw new IllegalArgumentException(
+                        file + ":" + (i + 1) + " is not a fault (" + e.getMessage() + "): " + abbreviate(line), e);
             }
-            out.add(new Fault(
-                    m.group(1),
-                    Fault.Type.valueOf(m.group(2)),
-                    m.group(3),
-                    Instant.parse(m.group(4)),
-                    Instant.parse(m.group(5))));
         }
-        return new FaultPlan(out);
+        return new FaultPlan(out, related);
+    }
+
+    private static String text(com.fasterxml.jackson.databind.JsonNode n, String member) {
+        com.fasterxml.jackson.databind.JsonNode v = n.get(member);
+        if (v == null || !v.isTextual()) {
+            throw new IllegalArgumentException("'" + member + "' is missing or not a string");
+        }
+        return v.asText();
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 200 ? s.substring(0, 200) + "..." : s;
     }
 }

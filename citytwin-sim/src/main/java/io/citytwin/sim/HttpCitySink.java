@@ -118,6 +118,9 @@ public final class HttpCitySink implements CitySink {
             if (!f.unitCode().isEmpty()) {
                 m.put("unitCode", f.unitCode());
             }
+            if (!f.type().isEmpty()) {
+                m.put("type", f.type());
+            }
             mapping.put(f.name(), m);
         }
         Map<String, Object> body = new LinkedHashMap<>();

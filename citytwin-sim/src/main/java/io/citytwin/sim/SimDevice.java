@@ -34,6 +34,12 @@ public record SimDevice(
      * @param name the field in the payload
      * @param attribute the twin attribute (a term)
      * @param unitCode UN/CEFACT unit code, or empty
+     * @param type the device API's field type ({@code geo:point} for a position), or empty for the default
      */
-    public record Field(String name, String attribute, String unitCode) {}
+    public record Field(String name, String attribute, String unitCode, String type) {
+        /** A field of the default type. */
+        public Field(String name, String attribute, String unitCode) {
+            this(name, attribute, unitCode, "");
+        }
+    }
 }

@@ -111,8 +111,7 @@ public final class Simulation {
     private static final SimDevice.Field[] VEHICLE = {
         f("speed", "speed", "KMH"),
         f("heading", "heading", "DD"),
-        f("lon", "longitude", "DD"),
-        f("lat", "latitude", "DD")
+        new SimDevice.Field("location", "location", "", "geo:point")
     };
 
     private static SimDevice.Field f(String name, String attribute, String unit) {
@@ -126,8 +125,9 @@ public final class Simulation {
             BiFunction<SimDevice, Instant, @Nullable Map<String, Object>> reader,
             SimDevice.Field[] fields) {
         String local = entityId.substring("urn:ngsi-ld:".length()).replace(':', '-');
-        String token = Long.toHexString(Noise.mix(seed ^ entityId.hashCode()))
-                + Long.toHexString(Noise.mix(entityId.length() ^ seed));
+        // 32 hex digits, fixed width (a node refuses tokens under 20 characters), derived from the seed and the id
+        long a = Noise.mix(seed ^ entityId.hashCode());
+        String token = String.format(java.util.Locale.ROOT, "%016x%016x", a, Noise.mix(a ^ entityId.length()));
         devices.add(new SimDevice(local, entityId, type, token, period, List.of(fields)));
         readers.add(reader);
     }

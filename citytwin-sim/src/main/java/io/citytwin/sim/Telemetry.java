@@ -21,6 +21,11 @@ public record Telemetry(SimDevice device, Instant observedAt, Map<String, Object
         fields = Map.copyOf(fields);
     }
 
+    /** The data points the message carries: one per reading, one for a malformed payload. */
+    public int dataPoints() {
+        return malformed != null ? 1 : Math.max(1, fields.size());
+    }
+
     /** The JSON payload the device sends: {@code {"field": value, ..., "ts": "<observedAt>"}}, or the bad bytes. */
     public byte[] payload() {
         if (malformed != null) {
@@ -35,6 +40,12 @@ public record Telemetry(SimDevice device, Instant observedAt, Map<String, Object
             sb.append('"').append(f.name()).append("\":");
             if (v instanceof String s) {
                 sb.append('"').append(s).append('"'); // simulator values are plain words and numbers
+            } else if (v instanceof java.util.List<?> l) { // a position [lon, lat]
+                sb.append('[');
+                for (int i = 0; i < l.size(); i++) {
+                    sb.append(i == 0 ? "" : ",").append(l.get(i));
+                }
+                sb.append(']');
             } else {
                 sb.append(v);
             }

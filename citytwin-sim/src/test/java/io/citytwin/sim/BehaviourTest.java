@@ -165,8 +165,20 @@ class BehaviourTest {
             double[] sw = CITY.spec().lonLat(new Point(0, 0));
             double[] ne = CITY.spec()
                     .lonLat(new Point(CITY.spec().sideMeters(), CITY.spec().sideMeters()));
-            assertThat((Double) r.get("lon")).isBetween(sw[0], ne[0]);
-            assertThat((Double) r.get("lat")).isBetween(sw[1], ne[1]);
+            List<?> at = (List<?>) r.get("location");
+            assertThat((Double) at.get(0)).isBetween(sw[0], ne[0]);
+            assertThat((Double) at.get(1)).isBetween(sw[1], ne[1]);
+        }
+        // vehicles move: ten seconds later each is elsewhere, about speed x 10 s away (or turned at the road's end)
+        for (City.Vehicle v : CITY.vehicles()) {
+            List<?> a = (List<?>) b.vehicle(v, RUSH_08).get("location");
+            List<?> c = (List<?>) b.vehicle(v, RUSH_08.plusSeconds(10)).get("location");
+            double speed = (Double) b.vehicle(v, RUSH_08).get("speed");
+            double dx = ((Double) c.get(0) - (Double) a.get(0))
+                    * CitySpec.METERS_PER_DEGREE
+                    * Math.cos(Math.toRadians((Double) a.get(1)));
+            double dy = ((Double) c.get(1) - (Double) a.get(1)) * CitySpec.METERS_PER_DEGREE;
+            assertThat(Math.hypot(dx, dy)).as(v.id()).isPositive().isLessThanOrEqualTo(speed / 3.6 * 10 + 0.5);
         }
         assertThat(b.parking(CITY.parkingSpots().get(0), NOON))
                 .isEqualTo(again.parking(CITY.parkingSpots().get(0), NOON));

@@ -38,6 +38,7 @@ class SimulationTest {
         assertThat(s.devices()).hasSize(expected);
         assertThat(new HashSet<>(s.devices().stream().map(SimDevice::id).toList()))
                 .hasSize(expected);
+        assertThat(s.devices()).allSatisfy(d -> assertThat(d.token()).matches("[0-9a-f]{32}"));
         assertThat(new HashSet<>(s.devices().stream().map(SimDevice::token).toList()))
                 .hasSize(expected);
         assertThat(s.devices().get(0).id()).matches("Streetlight-[a-z0-9-]+");
