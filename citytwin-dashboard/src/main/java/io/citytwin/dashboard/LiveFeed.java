@@ -55,6 +55,7 @@ public final class LiveFeed implements AutoCloseable {
     public static final String CONSUMER = "dashboard-live";
 
     private static final String WAKE = "";
+    private static final java.util.regex.Pattern EVENT_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
     private final EventLog log;
     private final MapIndex index;
@@ -121,7 +122,7 @@ public final class LiveFeed implements AutoCloseable {
      * @param jsonData the data, usually one JSON document (line breaks are sent as several data lines)
      */
     public void broadcast(String eventName, String jsonData) {
-        if (!eventName.matches("[A-Za-z0-9_.-]{1,64}")) {
+        if (!EVENT_NAME.matcher(eventName).matches()) {
             throw new IllegalArgumentException("Bad SSE event name '" + eventName + "'");
         }
         String frame = frame(eventName, jsonData);
