@@ -37,7 +37,11 @@ public record DashboardConfig(
         maxCells = maxCells == null ? d.maxCells() : maxCells;
         flush = flush == null ? d.flush() : flush;
         cellFlush = cellFlush == null ? d.cellFlush() : cellFlush;
-        options(); // validates
+        // validates (fields are assigned only after the compact constructor, so from the parameters)
+        DashboardOptions.defaults()
+                .withTiles(tiles, tilesAttribution == null ? "" : tilesAttribution)
+                .withLimits(pointZoom, maxPoints, maxCells)
+                .withFlush(flush, cellFlush);
     }
 
     /** The dashboard's options. */

@@ -46,10 +46,12 @@ export class Alarms {
       this.available = true;
       this.alarms.clear();
       for (const a of list) this.alarms.set(a.id, a);
-      this.note.textContent = '';
+      this.noteKey = null;
+      this.noteText = '';
     } catch (e) {
       this.available = false;
-      this.note.textContent = e.status === 404 ? t('alarmsUnavailable') : String(e.message);
+      this.noteKey = e.status === 404 ? 'alarmsUnavailable' : null;
+      this.noteText = String(e.message);
     }
     this.fillDomains();
     this.render();
@@ -71,6 +73,7 @@ export class Alarms {
   }
 
   render() {
+    this.note.textContent = this.noteKey ? t(this.noteKey) : (this.noteText || '');
     const d = this.domain.value;
     const di = this.district.value;
     const list = [...this.alarms.values()]
@@ -111,7 +114,9 @@ export class Alarms {
       const updated = await postJson('/api/v1/alarms/' + encodeURIComponent(a.id) + '/' + what, { by: 'operator' });
       this.upsert(updated || { ...a, state: what === 'clear' ? 'cleared' : 'acknowledged' });
     } catch (e) {
-      this.note.textContent = String(e.message);
+      this.noteKey = null;
+      this.noteText = String(e.message);
+      this.render();
     }
   }
 }

@@ -14,6 +14,10 @@ try {
   }).observe({ type: 'longtask', buffered: true });
 } catch (e) { /* longtask not supported: the benchmark reports none */ }
 
+function liveKey(state) {
+  return state === 'live' ? 'live' : state === 'connecting' ? 'connecting' : 'disconnected';
+}
+
 async function main() {
   const config = await getJson('/api/v1/dashboard/config');
   const langSelect = document.getElementById('lang');
@@ -54,7 +58,7 @@ async function main() {
     resync: () => { map.refresh(); alarms.load(); },
     status: s => {
       liveState.dataset.state = s;
-      liveState.innerHTML = '&#9679; ' + esc(t(s === 'live' ? 'live' : 'disconnected'));
+      liveState.innerHTML = '&#9679; ' + esc(t(liveKey(s)));
     },
   });
 
@@ -117,7 +121,7 @@ async function main() {
     kpis.render();
     drill.rerender();
     map.renderInfo();
-    liveState.innerHTML = '&#9679; ' + esc(t(liveState.dataset.state === 'live' ? 'live' : 'disconnected'));
+    liveState.innerHTML = '&#9679; ' + esc(t(liveKey(liveState.dataset.state)));
   });
 
   // for the browser tests and the benchmark

@@ -113,7 +113,7 @@ export class Drill {
     const ul = this.body.querySelector('#drill-children');
     const q = encodeURIComponent(`ref${type}=="${id}"`);
     try {
-      const r = await fetch(`/ngsi-ld/v1/entities?q=${q}&limit=25&count=true&attrs=name`, { headers: { Accept: 'application/json' } });
+      const r = await fetch(`/ngsi-ld/v1/entities?q=${q}&limit=25&count=true`, { headers: { Accept: 'application/json' } });
       if (!r.ok) throw new Error('HTTP ' + r.status);
       const list = await r.json();
       const total = r.headers.get('NGSILD-Results-Count');

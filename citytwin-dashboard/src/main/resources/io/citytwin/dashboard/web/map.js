@@ -30,7 +30,7 @@ export class CityMap {
     this.requestSeq = 0;
     this.renderer = L.canvas({ padding: 0.3 });
     this.map = L.map(el, { preferCanvas: true, renderer: this.renderer, zoomControl: true, keyboard: true,
-      minZoom: 3, maxZoom: 20, worldCopyJump: false });
+      minZoom: 3, maxZoom: 20, zoomSnap: 0.5, worldCopyJump: false });
     if (config.tiles) {
       L.tileLayer(config.tiles, { attribution: config.tilesAttribution || '', maxZoom: 20 }).addTo(this.map);
     }
