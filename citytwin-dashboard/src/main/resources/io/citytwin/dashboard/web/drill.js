@@ -6,6 +6,22 @@ import { t, num, time } from './i18n.js';
 const RANGES = { '1h': [3600e3, 'PT1M'], '24h': [86400e3, 'PT15M'], '7d': [7 * 86400e3, 'PT1H'], '30d': [30 * 86400e3, 'PT6H'] };
 const SKIP = new Set(['id', 'type', '@context', 'createdAt', 'modifiedAt']);
 
+// ECharts (1 MB) is loaded on the first chart, not with the page, so the map paints first.
+let echartsLoading = null;
+function loadEcharts() {
+  if (typeof echarts !== 'undefined') return Promise.resolve();
+  if (!echartsLoading) {
+    echartsLoading = new Promise((resolve, reject) => {
+      const s = document.createElement('script');
+      s.src = '/webjars/echarts/5.3.1/dist/echarts.min.js';
+      s.onload = resolve;
+      s.onerror = () => { echartsLoading = null; reject(new Error('ECharts could not be loaded')); };
+      document.head.appendChild(s);
+    });
+  }
+  return echartsLoading;
+}
+
 export class Drill {
   constructor(handlers) {
     this.handlers = handlers;
@@ -150,7 +166,14 @@ export class Drill {
     const avg = series('avg');
     el.dataset.points = String(avg.length);
     if (!avg.length) note.textContent = t('noData');
-    if (typeof echarts === 'undefined') return;
+    try {
+      await loadEcharts();
+    } catch (err) {
+      note.textContent = err.message;
+      return;
+    }
+    if (!this.entity || !el.isConnected) return; // closed or re-rendered meanwhile
+    if (this.chart && this.chart.getDom() !== el) { this.chart.dispose(); this.chart = null; }
     if (!this.chart) this.chart = echarts.init(el, null, { renderer: 'canvas' });
     this.chart.setOption({
       backgroundColor: 'transparent',
