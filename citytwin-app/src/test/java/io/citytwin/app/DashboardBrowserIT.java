@@ -210,6 +210,7 @@ class DashboardBrowserIT {
                 assertThat(d.findElement(By.id("drill-title")).getText()).contains("Streetlight");
                 assertThat(d.findElement(By.id("drill-body")).getText()).contains("powerConsumption");
                 waiting(d).until(x -> "points".equals(js(d, "return document.getElementById('map').dataset.mode")));
+                js(d, "document.getElementById('drill-chart').scrollIntoView()");
                 Thread.sleep(1200); // let the fly animation and the chart settle for the screenshot only
                 shot(d, "04-drilldown");
 

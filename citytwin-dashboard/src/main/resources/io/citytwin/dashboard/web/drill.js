@@ -94,14 +94,6 @@ export class Drill {
         ${this.handlers.districtAlarms && local(type) === 'District'
           ? `<span class="note">${esc(t('openAlarmsIn'))}: <b id="drill-district-alarms">${esc(this.handlers.districtAlarms(e.id))}</b></span>` : ''}
       </div>
-      <h3 class="sr-only">${esc(t('attributes'))}</h3>
-      <table class="attrs"><caption class="sr-only">${esc(t('attributes'))}</caption><tbody>${rows.join('')}</tbody></table>
-      <h2>${esc(t('relationships'))}</h2>
-      <ul class="rel-list">${rels.length ? rels.map(([k, o]) =>
-        `<li>${esc(k)}: <button type="button" class="linklike" data-go="${esc(o)}">${esc(local(o))}</button></li>`).join('')
-        : `<li class="note">${esc(t('none'))}</li>`}</ul>
-      <h2>${esc(t('children'))} <span id="drill-children-count" class="note"></span></h2>
-      <ul class="rel-list" id="drill-children"><li class="note">${esc(t('loading'))}</li></ul>
       <h2>${esc(t('history'))}</h2>
       ${numeric.length ? `<div class="chart-controls">
         <label>${esc(t('attribute'))} <select id="drill-attr">${numeric.map(n => `<option>${esc(n)}</option>`).join('')}</select></label>
@@ -109,7 +101,16 @@ export class Drill {
           `<option value="${r}" ${r === '24h' ? 'selected' : ''}>${esc(t('range.' + r))}</option>`).join('')}</select></label>
       </div>
       <div id="drill-chart" class="chart" role="img" aria-label="${esc(t('history'))}"></div>
-      <p id="drill-chart-note" class="note"></p>` : `<p class="note">${esc(t('noData'))}</p>`}`;
+      <p id="drill-chart-note" class="note"></p>` : `<p class="note">${esc(t('noData'))}</p>`}
+      <h2>${esc(t('attributes'))}</h2>
+      <table class="attrs"><caption class="sr-only">${esc(t('attributes'))}</caption><tbody>${rows.join('')}</tbody></table>
+      <h2>${esc(t('relationships'))}</h2>
+      <ul class="rel-list">${rels.length ? rels.map(([k, o]) =>
+        `<li>${esc(k)}: <button type="button" class="linklike" data-go="${esc(o)}">${esc(local(o))}</button></li>`).join('')
+        : `<li class="note">${esc(t('none'))}</li>`}</ul>
+      <h2>${esc(t('children'))} <span id="drill-children-count" class="note"></span></h2>
+      <ul class="rel-list" id="drill-children"><li class="note">${esc(t('loading'))}</li></ul>
+`;
     for (const b of this.body.querySelectorAll('[data-go]')) b.addEventListener('click', () => this.open(b.dataset.go));
     this.body.querySelector('#drill-fly')?.addEventListener('click', () => this.handlers.fly?.(location));
     this.children(e.id, local(type));

@@ -51,6 +51,18 @@ export class CityMap {
     }).addTo(this.map);
     this.dynamic = L.layerGroup().addTo(this.map);
     this.map.setView([52.52, 13.40], 13);
+    // keyboard: the arrow keys and +/- pan and zoom (Leaflet); Enter opens the entity nearest to the centre
+    el.addEventListener('keydown', e => {
+      if (e.key !== 'Enter' || this.mode !== 'points' || !this.points.size) return;
+      const c = this.map.getCenter();
+      let best = null;
+      let bestD = Infinity;
+      for (const m of this.points.values()) {
+        const d = this.map.distance(c, m.getLatLng());
+        if (d < bestD) { bestD = d; best = m; }
+      }
+      if (best) this.handlers.select?.(best.options.point.id);
+    });
     let timer = null;
     this.map.on('moveend', () => {
       clearTimeout(timer);
