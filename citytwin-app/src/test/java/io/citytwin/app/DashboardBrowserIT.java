@@ -229,7 +229,7 @@ class DashboardBrowserIT {
                 assertThat(d.findElement(By.id("drill-title")).getText()).contains("Streetlight");
                 assertThat(d.findElement(By.id("drill-body")).getText()).contains("powerConsumption");
                 waiting(d).until(x -> "points".equals(js(d, "return document.getElementById('map').dataset.mode")));
-                js(d, "document.getElementById('drill-chart').scrollIntoView()");
+                js(d, "document.getElementById('drill-chart').scrollIntoView({block: 'center'})");
                 Thread.sleep(1200); // let the fly animation and the chart settle for the screenshot only
                 shot(d, "04-drilldown");
 
@@ -242,6 +242,34 @@ class DashboardBrowserIT {
                 waiting(d).until(x -> !d.findElements(By.cssSelector("#drill-children [data-go*='Streetlight:']"))
                         .isEmpty());
 
+                // the district view: KPI attributes (as the KPI module writes them, contract D) with 24 h sparklines
+                String district = city.districts().get(0).id();
+                for (int h = 4; h >= 0; h--) {
+                    api.post( // append (overwrites): the district has no airQualityIndex before the first
+                            "/ngsi-ld/v1/entities/" + district + "/attrs",
+                            Map.of(
+                                    "airQualityIndex",
+                                    Map.of(
+                                            "type",
+                                            "Property",
+                                            "value",
+                                            40 + 5 * h,
+                                            "observedAt",
+                                            Instant.now()
+                                                    .minus(Duration.ofHours(h))
+                                                    .toString())));
+                }
+                node.flushHistory();
+                d.findElement(By.cssSelector("#district-list button[data-id='" + district + "']"))
+                        .click();
+                waiting(d)
+                        .until(x ->
+                                d.findElement(By.id("drill-title")).getText().contains("District"));
+                waiting(d).until(x -> !d.findElements(By.cssSelector(".spark-slot[data-attr='airQualityIndex'] svg"))
+                        .isEmpty());
+                Thread.sleep(1000); // the fly animation, for the screenshot only
+                shot(d, "05-district");
+
                 // the language switch
                 new Select(d.findElement(By.id("lang"))).selectByValue("de");
                 waiting(d).until(x -> d.findElement(By.id("alarms-title"))
@@ -250,12 +278,12 @@ class DashboardBrowserIT {
                 assertThat(d.findElement(By.id("layers-title")).getDomProperty("textContent"))
                         .isEqualTo("Ebenen");
                 assertThat(js(d, "return document.documentElement.lang")).isEqualTo("de");
-                shot(d, "05-german");
+                shot(d, "06-german");
                 new Select(d.findElement(By.id("lang"))).selectByValue("zh");
                 waiting(d).until(x -> d.findElement(By.id("alarms-title"))
                         .getDomProperty("textContent")
                         .contains("告警"));
-                shot(d, "06-chinese");
+                shot(d, "07-chinese");
             } finally {
                 d.quit();
             }

@@ -269,9 +269,12 @@ public final class LiveFeed implements AutoCloseable {
         private boolean cellsDirty;
         private long nextPoints;
         private long nextCells;
-        /** What the client has of its cells: signature by h3 id, and the resolution. */
-        private Map<String, String> sentCells = new HashMap<>();
+        /** Guarded by this: bumped by every view change. */
+        private long viewVersion;
+        /** The flusher's own state (flusher thread only): the view version and the cells the client has. */
+        private long flushedVersion;
 
+        private Map<String, String> sentCells = new HashMap<>();
         private int sentResolution = -1;
 
         Client(String id, TenantId tenant, View view) {
@@ -285,8 +288,7 @@ public final class LiveFeed implements AutoCloseable {
             view = v;
             pending.clear();
             cellsDirty = false;
-            sentCells = new HashMap<>();
-            sentResolution = -1;
+            viewVersion++;
         }
 
         synchronized void offer(TenantId t, MapIndex.Change change) {
@@ -311,72 +313,103 @@ public final class LiveFeed implements AutoCloseable {
             }
         }
 
-        synchronized void flush(long now) {
-            if (closed) {
-                return;
-            }
-            View v = view;
-            try {
+        /**
+         * Sends what is due. Runs on the flusher thread only; holds the client's lock just to take the pending changes
+         * (never while aggregating or serialising), so the event-log consumer is not held up by a flush.
+         */
+        void flush(long now) {
+            View v;
+            Map<String, @Nullable Marker> points = null;
+            boolean cells = false;
+            synchronized (this) {
+                if (closed) {
+                    return;
+                }
+                v = view;
+                if (viewVersion != flushedVersion) {
+                    flushedVersion = viewVersion; // a new view: the client reloaded it, what it had is gone
+                    sentCells = new HashMap<>();
+                    sentResolution = -1;
+                }
                 if (v.zoom() >= options.pointZoom()) {
                     if (pending.isEmpty() || now < nextPoints) {
                         return;
                     }
                     nextPoints = now + options.flush().toMillis();
-                    List<Map<String, Object>> upsert = new ArrayList<>();
-                    List<String> remove = new ArrayList<>();
-                    for (Map.Entry<String, @Nullable Marker> e : pending.entrySet()) {
-                        if (e.getValue() == null) {
-                            remove.add(e.getKey());
-                        } else {
-                            upsert.add(DashboardRoutes.point(e.getValue()));
-                        }
-                    }
+                    points = new LinkedHashMap<>(pending);
                     pending.clear();
-                    Map<String, Object> body = new LinkedHashMap<>();
-                    body.put("upsert", upsert);
-                    body.put("remove", remove);
-                    enqueue(frame("points", json.writeValueAsString(body)));
                 } else {
                     if (!cellsDirty || now < nextCells) {
                         return;
                     }
                     nextCells = now + options.cellFlush().toMillis();
                     cellsDirty = false;
-                    MapIndex.Cells cells = index.cells(
-                            tenant, v.box(), MapIndex.resolutionFor(v.zoom()), v.layers(), options.maxCells());
-                    boolean reset = cells.resolution() != sentResolution;
-                    Map<String, String> now2 = HashMap.newHashMap(cells.cells().size());
-                    List<MapIndex.Cell> upsert = new ArrayList<>();
-                    for (MapIndex.Cell c : cells.cells()) {
-                        String sig = c.count() + "/" + c.worst() + "/" + c.state() + "/" + c.layers();
-                        now2.put(c.h3(), sig);
-                        if (reset || !sig.equals(sentCells.get(c.h3()))) {
-                            upsert.add(c);
-                        }
+                    cells = true;
+                }
+            }
+            try {
+                if (points != null) {
+                    enqueue(frame("points", json.writeValueAsString(pointsBody(points))));
+                } else if (cells) {
+                    String body = cellsBody(v);
+                    if (body != null) {
+                        enqueue(frame("cells", body));
                     }
-                    List<String> remove = new ArrayList<>();
-                    if (!reset) {
-                        for (String h : sentCells.keySet()) {
-                            if (!now2.containsKey(h)) {
-                                remove.add(h);
-                            }
-                        }
-                    }
-                    sentCells = now2;
-                    sentResolution = cells.resolution();
-                    if (upsert.isEmpty() && remove.isEmpty() && !reset) {
-                        return;
-                    }
-                    Map<String, Object> body = new LinkedHashMap<>();
-                    body.put("resolution", cells.resolution());
-                    body.put("reset", reset);
-                    body.put("upsert", upsert);
-                    body.put("remove", remove);
-                    enqueue(frame("cells", json.writeValueAsString(body)));
                 }
             } catch (JsonProcessingException e) {
                 LOG.error("Cannot render a dashboard frame", e);
             }
+        }
+
+        private Map<String, Object> pointsBody(Map<String, @Nullable Marker> points) {
+            List<Map<String, Object>> upsert = new ArrayList<>();
+            List<String> remove = new ArrayList<>();
+            for (Map.Entry<String, @Nullable Marker> e : points.entrySet()) {
+                if (e.getValue() == null) {
+                    remove.add(e.getKey());
+                } else {
+                    upsert.add(DashboardRoutes.point(e.getValue()));
+                }
+            }
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("upsert", upsert);
+            body.put("remove", remove);
+            return body;
+        }
+
+        /** The cells of the view that differ from what the client has, or null when none do. */
+        private @Nullable String cellsBody(View v) throws JsonProcessingException {
+            MapIndex.Cells cells =
+                    index.cells(tenant, v.box(), MapIndex.resolutionFor(v.zoom()), v.layers(), options.maxCells());
+            boolean reset = cells.resolution() != sentResolution;
+            Map<String, String> now = HashMap.newHashMap(cells.cells().size());
+            List<MapIndex.Cell> upsert = new ArrayList<>();
+            for (MapIndex.Cell c : cells.cells()) {
+                String sig = c.count() + "/" + c.worst() + "/" + c.state() + "/" + c.layers();
+                now.put(c.h3(), sig);
+                if (reset || !sig.equals(sentCells.get(c.h3()))) {
+                    upsert.add(c);
+                }
+            }
+            List<String> remove = new ArrayList<>();
+            if (!reset) {
+                for (String h : sentCells.keySet()) {
+                    if (!now.containsKey(h)) {
+                        remove.add(h);
+                    }
+                }
+            }
+            sentCells = now;
+            sentResolution = cells.resolution();
+            if (upsert.isEmpty() && remove.isEmpty() && !reset) {
+                return null;
+            }
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("resolution", cells.resolution());
+            body.put("reset", reset);
+            body.put("upsert", upsert);
+            body.put("remove", remove);
+            return json.writeValueAsString(body);
         }
 
         /** Queues a frame without waiting; a full queue means a slow client: drop its frames, tell it to resync. */

@@ -2,9 +2,11 @@
 // and history charts (ECharts) of any numeric attribute from the temporal API's aggregation (avg/min/max per period).
 import { getJson, esc, local } from './api.js';
 import { t, num, time } from './i18n.js';
+import { spark, KEYS } from './kpis.js';
 
 const RANGES = { '1h': [3600e3, 'PT1M'], '24h': [86400e3, 'PT15M'], '7d': [7 * 86400e3, 'PT1H'], '30d': [30 * 86400e3, 'PT6H'] };
 const SKIP = new Set(['id', 'type', '@context', 'createdAt', 'modifiedAt']);
+const KPI_KEYS = new Set(KEYS.map(k => k[0]));
 
 // ECharts (1 MB) is loaded on the first chart, not with the page, so the map paints first.
 let echartsLoading = null;
@@ -83,7 +85,8 @@ export class Drill {
         if (typeof val === 'number') numeric.push(k);
         const shown = typeof val === 'number' ? num(val, 3) : typeof val === 'object' ? JSON.stringify(val) : String(val);
         const sub = a.category ? ` (${esc(a.category.value ?? '')})` : '';
-        rows.push(`<tr><th scope="row">${esc(k)}</th><td>${esc(shown)}${sub} <span class="unit">${esc(a.unitCode || '')}</span>` +
+        const slot = KPI_KEYS.has(k) ? ` <span class="spark-slot" data-attr="${esc(k)}"></span>` : '';
+        rows.push(`<tr><th scope="row">${esc(k)}</th><td>${esc(shown)}${sub} <span class="unit">${esc(a.unitCode || '')}</span>${slot}` +
           `${a.observedAt ? `<br><span class="unit">${esc(time(a.observedAt))}</span>` : ''}</td></tr>`);
       }
     }
@@ -114,6 +117,7 @@ export class Drill {
     for (const b of this.body.querySelectorAll('[data-go]')) b.addEventListener('click', () => this.open(b.dataset.go));
     this.body.querySelector('#drill-fly')?.addEventListener('click', () => this.handlers.fly?.(location));
     this.children(e.id, local(type));
+    if (local(type) === 'District') this.sparklines(e.id, numeric.filter(k => KPI_KEYS.has(k)));
     if (numeric.length) {
       const prefer = ['powerConsumption', 'averageVehicleSpeed', 'pm25', 'airQualityIndex', 'flow', 'turbidity', 'activePower'];
       const first = prefer.find(p => numeric.includes(p)) || numeric[0];
@@ -123,6 +127,24 @@ export class Drill {
       sel.addEventListener('change', () => this.history());
       range.addEventListener('change', () => this.history());
       this.history();
+    }
+  }
+
+  /** District view: 24 h trend of each KPI attribute (contract D), hourly averages from the temporal API. */
+  async sparklines(id, attrs) {
+    if (!attrs.length) return;
+    const from = new Date(Date.now() - 86400e3).toISOString();
+    try {
+      const data = await getJson(`/ngsi-ld/v1/temporal/entities/${encodeURIComponent(id)}?attrs=${attrs.join(',')}` +
+        `&timerel=after&timeAt=${encodeURIComponent(from)}&aggrMethods=avg&aggrPeriodDuration=PT1H&options=aggregatedValues`);
+      for (const k of attrs) {
+        const a = Array.isArray(data[k]) ? data[k][0] : data[k];
+        const values = ((a && a.avg) || []).map(([v]) => Number(v));
+        const slot = this.body.querySelector(`.spark-slot[data-attr="${k}"]`);
+        if (slot && values.length > 1) slot.innerHTML = spark(values, t('trend'));
+      }
+    } catch (err) {
+      /* no history: no sparklines */
     }
   }
 

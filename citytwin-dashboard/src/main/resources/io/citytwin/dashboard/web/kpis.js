@@ -3,7 +3,7 @@
 import { getJson, esc } from './api.js';
 import { t, num } from './i18n.js';
 
-const KEYS = [
+export const KEYS = [
   ['airQualityIndex', 0, ''], ['waterQualityIndex', 0, ''], ['trafficIndex', 2, ''],
   ['lampsFailed', 0, ''], ['lampsOn', 0, ''], ['energyToday', 0, 'kWh'],
 ];
@@ -80,7 +80,8 @@ export class Kpis {
   }
 }
 
-function spark(values, label) {
+/** A tiny SVG trend line of the values (oldest first). */
+export function spark(values, label) {
   const w = 100, h = 18;
   const lo = Math.min(...values), hi = Math.max(...values);
   const span = hi - lo || 1;
