@@ -98,6 +98,9 @@ async function main() {
     }
   }
 
+  // for the browser tests and the benchmark
+  window.cityTwin = { map, live, alarms, drill, kpis, perf, config };
+
   renderLayers();
   districts = await map.loadBase();
   alarms.setDistricts(districts);
@@ -123,9 +126,6 @@ async function main() {
     map.renderInfo();
     liveState.innerHTML = '&#9679; ' + esc(t(liveKey(liveState.dataset.state)));
   });
-
-  // for the browser tests and the benchmark
-  window.cityTwin = { map, live, alarms, drill, kpis, perf, config };
 }
 
 main().catch(e => {
