@@ -26,6 +26,7 @@ import org.jspecify.annotations.Nullable;
  * @param contexts JSON-LD @context resolution
  * @param history the history of attribute values
  * @param mqtt devices over MQTT (embedded broker or external broker)
+ * @param dashboard the IOC dashboard served at {@code /} (see docs/dashboard.md)
  */
 public record CityTwinConfig(
         @JsonProperty("dataDir") Path dataDir,
@@ -33,9 +34,11 @@ public record CityTwinConfig(
         @JsonProperty("store") Store store,
         @JsonProperty("contexts") Contexts contexts,
         @JsonProperty("history") History history,
-        @JsonProperty("mqtt") MqttConfig mqtt) {
+        @JsonProperty("mqtt") MqttConfig mqtt,
+        @JsonProperty("dashboard") DashboardConfig dashboard) {
 
     public CityTwinConfig {
+        dashboard = dashboard == null ? DashboardConfig.DEFAULTS : dashboard;
         mqtt = mqtt == null ? MqttConfig.DEFAULTS : mqtt;
         dataDir = dataDir == null ? Path.of("data") : dataDir;
         http = http == null ? Http.DEFAULTS : http;
@@ -44,11 +47,16 @@ public record CityTwinConfig(
         history = history == null ? History.DEFAULTS : history;
     }
 
+    /** A configuration with the default dashboard settings. */
+    public CityTwinConfig(Path dataDir, Http http, Store store, Contexts contexts, History history, MqttConfig mqtt) {
+        this(dataDir, http, store, contexts, history, mqtt, null);
+    }
+
     /**
      * The defaults: ./data, port 8080 on all interfaces, synchronous=NORMAL, remote contexts allowed, history on.
      */
     public static CityTwinConfig defaults() {
-        return new CityTwinConfig(null, null, null, null, null, null);
+        return new CityTwinConfig(null, null, null, null, null, null, null);
     }
 
     /**
@@ -221,7 +229,7 @@ public record CityTwinConfig(
 
     /** This configuration with another MQTT port (0: no embedded broker). */
     CityTwinConfig withMqttPort(int port) {
-        return new CityTwinConfig(dataDir, http, store, contexts, history, mqtt.withPort(port));
+        return new CityTwinConfig(dataDir, http, store, contexts, history, mqtt.withPort(port), dashboard);
     }
 
     /** This configuration with history on or off. */
@@ -237,12 +245,18 @@ public record CityTwinConfig(
                         history.retention(),
                         history.downsampling(),
                         history.maintenanceEvery()),
-                mqtt);
+                mqtt,
+                dashboard);
     }
 
     /** This configuration with another history (retention, downsampling, limits). */
     CityTwinConfig withHistory(History h) {
-        return new CityTwinConfig(dataDir, http, store, contexts, h, mqtt);
+        return new CityTwinConfig(dataDir, http, store, contexts, h, mqtt, dashboard);
+    }
+
+    /** This configuration with other dashboard settings. */
+    CityTwinConfig withDashboard(DashboardConfig d) {
+        return new CityTwinConfig(dataDir, http, store, contexts, history, mqtt, d);
     }
 
     /** This configuration with the given overrides applied (nulls keep the file's values). */
@@ -254,7 +268,7 @@ public record CityTwinConfig(
         if (host != null) {
             h = h.withHost(host);
         }
-        return new CityTwinConfig(dir == null ? dataDir : dir, h, store, contexts, history, mqtt);
+        return new CityTwinConfig(dir == null ? dataDir : dir, h, store, contexts, history, mqtt, dashboard);
     }
 
     /**

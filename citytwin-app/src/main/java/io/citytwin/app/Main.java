@@ -238,6 +238,9 @@ public final class Main implements Runnable {
         System.out.println();
         System.out.println(
                 what + " is running. Data: " + config.dataDir().toAbsolutePath().normalize());
+        if (node.dashboard().isPresent()) {
+            System.out.println("  Dashboard    " + base + "/");
+        }
         System.out.println("  NGSI-LD API  " + base + "/ngsi-ld/v1/types");
         System.out.println("  Health       " + base + "/health");
         System.out.println("  Metrics      " + base + "/metrics");

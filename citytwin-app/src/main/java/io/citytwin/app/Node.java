@@ -1,5 +1,6 @@
 package io.citytwin.app;
 
+import io.citytwin.dashboard.Dashboard;
 import io.citytwin.device.CredentialCache;
 import io.citytwin.device.DeviceAuthenticator;
 import io.citytwin.device.PasswordHash;
@@ -56,6 +57,7 @@ public final class Node implements AutoCloseable {
     private final ApiServer api;
     private final DeviceIngest deviceIngest;
     private @Nullable NodeSubscriptions subscriptions;
+    private @Nullable Dashboard dashboard;
 
     private Node(
             SqliteTwinRepository repository,
@@ -159,6 +161,7 @@ public final class Node implements AutoCloseable {
         IngestService ingest = deviceIngest.ingest;
         ApiServer api = null;
         HistoryMaintenance maintenance = null;
+        Dashboard dashboard = null;
         try {
             maintenance =
                     history == null ? null : HistoryRules.start(config.history(), history, contexts.core(), clock);
@@ -175,9 +178,20 @@ public final class Node implements AutoCloseable {
             if (history != null) {
                 builder.history(history).temporal(config.history().instanceLimit(), clock);
             }
+            // ---- dashboard (issue 7): the page at /, map endpoints and the SSE live feed
+            if (config.dashboard().enabled()) {
+                dashboard = Dashboard.start(twin, eventLog, config.dashboard().options(), clock);
+                builder.extension(dashboard.routes());
+            } else {
+                LOG.info("Dashboard off (dashboard.enabled: false)");
+            }
+            // ---- end dashboard
             api = builder.build().start();
             deviceIngest.startMqtt(config.mqtt(), config.http().host(), dir, devices, authenticator, clock, metrics);
         } catch (RuntimeException e) {
+            if (dashboard != null) {
+                dashboard.close();
+            }
             if (api != null) {
                 api.close();
             }
@@ -204,6 +218,7 @@ public final class Node implements AutoCloseable {
                 api,
                 deviceIngest);
         node.subscriptions = subscriptions;
+        node.dashboard = dashboard;
         return node;
     }
 
@@ -245,6 +260,14 @@ public final class Node implements AutoCloseable {
         return deviceIngest.ingest;
     }
 
+    /**
+     * The dashboard, when enabled: its {@code broadcast(eventName, json)} pushes application events (alarms) to every
+     * open page (contract C).
+     */
+    public java.util.Optional<Dashboard> dashboard() {
+        return java.util.Optional.ofNullable(dashboard);
+    }
+
     /** The HTTP port the API listens on. */
     public int httpPort() {
         return api.port();
@@ -253,6 +276,9 @@ public final class Node implements AutoCloseable {
     @Override
     public void close() {
         deviceIngest.closeMqtt();
+        if (dashboard != null) {
+            dashboard.close(); // ends the open SSE streams, so the server need not wait for them
+        }
         api.close();
         if (maintenance != null) {
             maintenance.close();

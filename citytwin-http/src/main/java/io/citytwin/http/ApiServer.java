@@ -113,6 +113,9 @@ public final class ApiServer implements AutoCloseable {
                 r.get("/iot/v1/devices/{id}/health", h(devices::health));
                 r.get("/iot/v1/devices/{id}/deadletters", h(devices::deadLetters));
             }
+            for (Extension ext : b.extensions) {
+                ext.register(new ExtensionRoutes(r));
+            }
             r.get("/health", ctx -> ctx.json(health()));
             r.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4")
                     .result(metrics.scrape()));
@@ -128,6 +131,72 @@ public final class ApiServer implements AutoCloseable {
                 r.delete(p, unknown);
             }
         });
+    }
+
+    /**
+     * Routes another module adds to this server (the dashboard, for instance), registered by {@link
+     * Builder#extension} after the NGSI-LD routes.
+     */
+    @FunctionalInterface
+    public interface Extension {
+        void register(Routes routes);
+    }
+
+    /**
+     * Where an {@link Extension} adds its routes. Every handler runs like the server's own: on a virtual thread,
+     * with a {@link TwinException} answered as NGSI-LD problem details, an unexpected failure logged and answered
+     * with a generic InternalError, and the request timed in the metrics. Paths use Javalin's syntax ({@code {id}},
+     * {@code <rest>}).
+     */
+    public interface Routes {
+        void get(String path, io.javalin.http.Handler handler);
+
+        void post(String path, io.javalin.http.Handler handler);
+
+        void put(String path, io.javalin.http.Handler handler);
+
+        void delete(String path, io.javalin.http.Handler handler);
+    }
+
+    private final class ExtensionRoutes implements Routes {
+        private final JavalinDefaultRoutingApi r;
+
+        ExtensionRoutes(JavalinDefaultRoutingApi r) {
+            this.r = r;
+        }
+
+        @Override
+        public void get(String path, io.javalin.http.Handler handler) {
+            r.get(path, wrap(handler));
+        }
+
+        @Override
+        public void post(String path, io.javalin.http.Handler handler) {
+            r.post(path, wrap(handler));
+        }
+
+        @Override
+        public void put(String path, io.javalin.http.Handler handler) {
+            r.put(path, wrap(handler));
+        }
+
+        @Override
+        public void delete(String path, io.javalin.http.Handler handler) {
+            r.delete(path, wrap(handler));
+        }
+
+        private io.javalin.http.Handler wrap(io.javalin.http.Handler handler) {
+            return h(req -> {
+                try {
+                    handler.handle(req.ctx);
+                } catch (RuntimeException e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new TwinException(
+                            ErrorType.INTERNAL_ERROR, "internal", "Internal error; the node's log has the details", e);
+                }
+            });
+        }
     }
 
     /** A builder; {@code twin}, {@code resolver} and {@code codec} are required. */
@@ -255,7 +324,15 @@ public final class ApiServer implements AutoCloseable {
         private io.citytwin.subscription.SubscriptionService subscriptions;
         private java.time.InstantSource subscriptionClock = java.time.InstantSource.system();
 
+        private final java.util.List<Extension> extensions = new java.util.ArrayList<>();
+
         private Builder() {}
+
+        /** Adds the routes of another module (see {@link Extension}); may be called several times. */
+        public Builder extension(Extension extension) {
+            this.extensions.add(Objects.requireNonNull(extension));
+            return this;
+        }
 
         /** Serves the subscription API ({@code /ngsi-ld/v1/subscriptions}) on this service. */
         public Builder subscriptions(
