@@ -1,7 +1,11 @@
 package io.citytwin.app;
 
+import io.citytwin.command.CommandService;
+import io.citytwin.command.ReportedValues;
 import io.citytwin.device.DeviceAuthenticator;
 import io.citytwin.device.DeviceRegistry;
+import io.citytwin.device.sqlite.SqliteCommandStore;
+import io.citytwin.event.EventLog;
 import io.citytwin.ingest.IngestListener;
 import io.citytwin.ingest.IngestOutcome;
 import io.citytwin.ingest.IngestService;
@@ -14,6 +18,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -33,6 +38,8 @@ final class DeviceIngest implements AutoCloseable {
     private final ScheduledExecutorService sweeper;
     private @Nullable MqttBroker broker;
     private @Nullable ExternalBrokerClient external;
+    private @Nullable CommandService commands;
+    private @Nullable SqliteCommandStore commandStore;
 
     private DeviceIngest(IngestService ingest, ScheduledExecutorService sweeper) {
         this.ingest = ingest;
@@ -93,6 +100,57 @@ final class DeviceIngest implements AutoCloseable {
     }
 
     /**
+     * Starts the command service (commands down to devices, see docs/devices.md): its store under {@code dataDir},
+     * the event log consumer {@value CommandService#CONSUMER}, expiry once a second; ingest notes what devices report
+     * for their command attributes so that their own changes send no commands.
+     */
+    CommandService startCommands(
+            EventLog log,
+            Twin twin,
+            DeviceRegistry registry,
+            Path dataDir,
+            InstantSource clock,
+            MeterRegistry metrics,
+            MqttConfig mqtt) {
+        SqliteCommandStore store = SqliteCommandStore.open(dataDir, clock);
+        ReportedValues reported = new ReportedValues();
+        ingest.reportCommandsTo(reported);
+        CommandService service = new CommandService(
+                log,
+                twin,
+                store,
+                registry,
+                reported,
+                clock,
+                new CommandService.Options(mqtt.commandExpiry(), mqtt.commandQueue(), Duration.ofDays(1)),
+                (problem, cause) -> LOG.warn("Commands: {}", problem, cause));
+        commandStore = store;
+        commands = service;
+        try {
+            service.start(Duration.ofSeconds(1));
+        } catch (RuntimeException e) {
+            service.close();
+            store.close();
+            commands = null;
+            commandStore = null;
+            throw e;
+        }
+        FunctionCounter.builder("citytwin.commands.issued", service, CommandService::issued)
+                .description("Commands issued to devices")
+                .register(metrics);
+        FunctionCounter.builder("citytwin.commands.acknowledged", service, CommandService::acknowledged)
+                .description("Command acknowledgements recorded (OK or ERROR)")
+                .register(metrics);
+        FunctionCounter.builder("citytwin.commands.expired", service, CommandService::expired)
+                .description("Commands expired (no acknowledgement in time, full queue, superseded)")
+                .register(metrics);
+        Gauge.builder("citytwin.commands.open", service, CommandService::openCount)
+                .description("Commands waiting for their device")
+                .register(metrics);
+        return service;
+    }
+
+    /**
      * Starts the embedded broker (unless {@code mqtt.port} is 0) and the external broker client (when configured).
      *
      * @throws io.citytwin.twin.TwinException {@code mqtt.port-in-use}, {@code mqtt.start-failed}, {@code
@@ -115,7 +173,7 @@ final class DeviceIngest implements AutoCloseable {
                 options = options.withTls(
                         new MqttOptions.Tls(tls.port(), tls.keystore(), tls.password(), tls.clientAuth()));
             }
-            broker = MqttBroker.start(options, authenticator, ingest, metrics);
+            broker = MqttBroker.start(options, authenticator, ingest, metrics, commands);
         }
         MqttConfig.External ext = mqtt.external();
         if (ext != null) {
@@ -130,7 +188,8 @@ final class DeviceIngest implements AutoCloseable {
                     registry,
                     ingest,
                     clock,
-                    metrics);
+                    metrics,
+                    commands);
         }
     }
 
@@ -156,5 +215,17 @@ final class DeviceIngest implements AutoCloseable {
         closeMqtt();
         sweeper.shutdownNow();
         ingest.close();
+        if (commands != null) {
+            commands.close();
+        }
+        if (commandStore != null) {
+            commandStore.close();
+        }
+    }
+
+    /** The command service, once started. */
+    @Nullable
+    CommandService commands() {
+        return commands;
     }
 }

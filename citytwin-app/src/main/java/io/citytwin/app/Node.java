@@ -162,6 +162,9 @@ public final class Node implements AutoCloseable {
         try {
             maintenance =
                     history == null ? null : HistoryRules.start(config.history(), history, contexts.core(), clock);
+            // device commands (issue 4): consumer "commands" of the event log, HTTP poll/ack, MQTT transports
+            io.citytwin.command.CommandService commands =
+                    deviceIngest.startCommands(eventLog, twin, devices, dir, clock, metrics, config.mqtt());
             ApiServer.Builder builder = ApiServer.builder()
                     .twin(twin)
                     .contexts(contexts)
@@ -171,7 +174,8 @@ public final class Node implements AutoCloseable {
                     .host(config.http().host())
                     .port(config.http().port())
                     .devices(devices, authenticator, ingest, clock, PasswordHash.DEFAULT_ITERATIONS)
-                    .subscriptions(subscriptions.service(), clock);
+                    .subscriptions(subscriptions.service(), clock)
+                    .commands(commands);
             if (history != null) {
                 builder.history(history).temporal(config.history().instanceLimit(), clock);
             }
@@ -243,6 +247,11 @@ public final class Node implements AutoCloseable {
     /** The device ingest pipeline (HTTP and MQTT). */
     public IngestService ingest() {
         return deviceIngest.ingest;
+    }
+
+    /** The device command service (tests, diagnostics). */
+    public io.citytwin.command.CommandService commands() {
+        return java.util.Objects.requireNonNull(deviceIngest.commands());
     }
 
     /** The HTTP port the API listens on. */

@@ -1,7 +1,9 @@
 package io.citytwin.ingest;
 
+import io.citytwin.command.ReportedValues;
 import io.citytwin.device.Device;
 import io.citytwin.device.DeviceId;
+import io.citytwin.device.FieldMapping;
 import io.citytwin.device.PayloadFormat;
 import io.citytwin.twin.Attribute;
 import io.citytwin.twin.AttributeKind;
@@ -23,10 +25,12 @@ import java.time.InstantSource;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -83,6 +87,8 @@ public final class IngestService implements AutoCloseable {
     private final LongAdder fieldErrors = new LongAdder();
     private final LongAdder failed = new LongAdder();
     private final LongAdder refused = new LongAdder();
+    private final Map<List<FieldMapping>, Set<String>> commandAttributes = new ConcurrentHashMap<>();
+    private volatile @Nullable ReportedValues reports;
     private volatile boolean closed;
 
     /**
@@ -159,6 +165,14 @@ public final class IngestService implements AutoCloseable {
             done.complete(new IngestOutcome.Failed(closedError()));
         }
         return done;
+    }
+
+    /**
+     * Notes every value a device reports for one of its command attributes in {@code values} before it is written,
+     * so that the command service can tell the device's own changes from an operator's.
+     */
+    public void reportCommandsTo(ReportedValues values) {
+        this.reports = values;
     }
 
     /** {@link #submit} and wait for the outcome. */
@@ -388,6 +402,7 @@ public final class IngestService implements AutoCloseable {
                 if (job.channel == Channel.ATTRS) {
                     attrs = withoutObservedAt(attrs);
                 }
+                noteCommands(job.device, attrs);
                 if (!any && st.comeOnline()) {
                     attrs = new LinkedHashMap<>(attrs);
                     attrs.put(DEVICE_STATE, List.of(stateAttribute("online", job.receivedAt)));
@@ -444,6 +459,33 @@ public final class IngestService implements AutoCloseable {
                     points.add(p.readings);
                 }
                 finish(p.job, new IngestOutcome.Applied(p.readings, p.attributes, p.problems));
+            }
+        }
+    }
+
+    private void noteCommands(Device device, Map<String, List<Attribute>> attrs) {
+        ReportedValues r = reports;
+        if (r == null || device.mapping().isEmpty()) {
+            return;
+        }
+        Set<String> commands = commandAttributes.computeIfAbsent(device.mapping(), m -> {
+            Set<String> names = new HashSet<>();
+            for (FieldMapping f : m) {
+                if (f.command()) {
+                    names.add(f.attribute());
+                }
+            }
+            return Set.copyOf(names);
+        });
+        if (commands.isEmpty()) {
+            return;
+        }
+        for (String name : commands) {
+            List<Attribute> inst = attrs.get(name);
+            if (inst != null) {
+                for (Attribute a : inst) {
+                    r.reported(device.tenant(), device.entityId(), name, a.value(), a.observedAt());
+                }
             }
         }
     }
