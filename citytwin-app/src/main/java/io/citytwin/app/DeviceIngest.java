@@ -5,6 +5,7 @@ import io.citytwin.command.ReportedValues;
 import io.citytwin.device.DeviceAuthenticator;
 import io.citytwin.device.DeviceRegistry;
 import io.citytwin.device.sqlite.SqliteCommandStore;
+import io.citytwin.device.sqlite.SqliteDeviceStateStore;
 import io.citytwin.event.EventLog;
 import io.citytwin.ingest.IngestListener;
 import io.citytwin.ingest.IngestOutcome;
@@ -40,6 +41,7 @@ final class DeviceIngest implements AutoCloseable {
     private @Nullable ExternalBrokerClient external;
     private @Nullable CommandService commands;
     private @Nullable SqliteCommandStore commandStore;
+    private @Nullable SqliteDeviceStateStore healthStore;
 
     private DeviceIngest(IngestService ingest, ScheduledExecutorService sweeper) {
         this.ingest = ingest;
@@ -97,6 +99,22 @@ final class DeviceIngest implements AutoCloseable {
                 period,
                 TimeUnit.SECONDS);
         return new DeviceIngest(ingest, sweeper);
+    }
+
+    /**
+     * Keeps device health (last seen, counters, online/offline) and dead letters in {@code dataDir/device-health.db}
+     * across restarts, written in one batch a second. Call before devices can send.
+     */
+    void persistHealth(Path dataDir, InstantSource clock, MeterRegistry metrics) {
+        SqliteDeviceStateStore store = SqliteDeviceStateStore.open(dataDir, clock);
+        healthStore = store;
+        ingest.persistTo(store, Duration.ofSeconds(1));
+        FunctionCounter.builder("citytwin.ingest.deadletters.dropped", ingest, IngestService::droppedDeadLetters)
+                .description("Dead letters dropped because a device or the node held too many (oldest first)")
+                .register(metrics);
+        FunctionCounter.builder("citytwin.ingest.health.write.failures", ingest, IngestService::failedHealthWrites)
+                .description("Failed batch writes of device health (retried with the next batch)")
+                .register(metrics);
     }
 
     /**
@@ -214,7 +232,10 @@ final class DeviceIngest implements AutoCloseable {
     public void close() {
         closeMqtt();
         sweeper.shutdownNow();
-        ingest.close();
+        ingest.close(); // writes the device health one last time
+        if (healthStore != null) {
+            healthStore.close();
+        }
         if (commands != null) {
             commands.close();
         }

@@ -162,6 +162,8 @@ public final class Node implements AutoCloseable {
         try {
             maintenance =
                     history == null ? null : HistoryRules.start(config.history(), history, contexts.core(), clock);
+            // device health and dead letters kept across restarts (device-health.db)
+            deviceIngest.persistHealth(dir, clock, metrics);
             // device commands (issue 4): consumer "commands" of the event log, HTTP poll/ack, MQTT transports
             io.citytwin.command.CommandService commands =
                     deviceIngest.startCommands(eventLog, twin, devices, dir, clock, metrics, config.mqtt());

@@ -321,11 +321,22 @@ class CommandsIT {
                             Map.of("type", "Property", "value", 1.0)));
             setDimming(a, "r-1", 0.25);
             await(() -> status(a, "r-1").get("value"), "PENDING"::equals, "status PENDING");
+            Api device = a.withHeader("Authorization", "Bearer tok-r1-0123456789abcdef");
+            assertThat(device.post(D + "/r-1/telemetry", Map.of("p", 12)).status())
+                    .isEqualTo(204);
+            assertThat(device.send("POST", D + "/r-1/telemetry", "{bad").status())
+                    .isEqualTo(400);
         } finally {
             first.close();
         }
         try (Node second = Node.start(config(other, port), clock, Map.of())) {
             assertThat(second.commands().openCount()).isEqualTo(1);
+            Api a = new Api(second.httpPort()).withHeader("NGSILD-Tenant", TENANT);
+            assertThat(a.get(D + "/r-1/health").obj())
+                    .containsEntry("state", "online")
+                    .containsEntry("messagesReceived", 2)
+                    .containsEntry("errors", 1);
+            assertThat(a.get(D + "/r-1/deadletters").list()).hasSize(1);
             Mqtt5BlockingClient c = Mqtt5Client.builder()
                     .identifier("lamp-r1-" + UUID.randomUUID())
                     .serverHost("127.0.0.1")
