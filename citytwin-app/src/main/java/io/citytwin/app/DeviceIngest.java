@@ -188,8 +188,13 @@ final class DeviceIngest implements AutoCloseable {
                     .withLimits(mqtt.maxMessageBytes(), mqtt.messagesPerSecond(), mqtt.burst());
             MqttConfig.Tls tls = mqtt.tls();
             if (tls != null) {
-                options = options.withTls(
-                        new MqttOptions.Tls(tls.port(), tls.keystore(), tls.password(), tls.clientAuth()));
+                options = options.withTls(new MqttOptions.Tls(
+                        tls.port(),
+                        tls.keystore(),
+                        tls.password(),
+                        tls.clientAuth(),
+                        tls.truststore(),
+                        tls.truststorePassword()));
             }
             broker = MqttBroker.start(options, authenticator, ingest, metrics, commands);
         }

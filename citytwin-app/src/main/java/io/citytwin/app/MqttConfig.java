@@ -113,12 +113,23 @@ public record MqttConfig(
      * @param keystore JKS or PKCS#12 key store with the server key and certificate
      * @param password the key store (and key) password
      * @param clientAuth whether devices must present a client certificate (default false)
+     * @param truststore key store with the certificates or CAs device certificates are checked against (default: the
+     *     JVM's trust store)
+     * @param truststorePassword its password
      */
     public record Tls(
             @JsonProperty("port") Integer port,
             @JsonProperty("keystore") Path keystore,
             @JsonProperty("password") String password,
-            @JsonProperty("clientAuth") Boolean clientAuth) {
+            @JsonProperty("clientAuth") Boolean clientAuth,
+            @JsonProperty("truststore") @Nullable Path truststore,
+            @JsonProperty("truststorePassword") @Nullable String truststorePassword) {
+
+        /** A TLS listener checking device certificates against the JVM's trust store. */
+        public Tls(Integer port, Path keystore, String password, Boolean clientAuth) {
+            this(port, keystore, password, clientAuth, null, null);
+        }
+
         public Tls {
             port = port == null ? 8883 : port;
             clientAuth = clientAuth != null && clientAuth;

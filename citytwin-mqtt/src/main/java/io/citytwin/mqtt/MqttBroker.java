@@ -235,7 +235,15 @@ public final class MqttBroker implements AutoCloseable {
                     .append(xml(tls.keystorePassword()))
                     .append("</password><private-key-password>")
                     .append(xml(tls.keystorePassword()))
-                    .append("</private-key-password></keystore><client-authentication-mode>")
+                    .append("</private-key-password></keystore>");
+            if (tls.truststore() != null) {
+                x.append("<truststore><path>")
+                        .append(xml(tls.truststore().toAbsolutePath().toString()))
+                        .append("</path><password>")
+                        .append(xml(tls.truststorePassword() == null ? "" : tls.truststorePassword()))
+                        .append("</password></truststore>");
+            }
+            x.append("<client-authentication-mode>")
                     .append(tls.clientAuth() ? "REQUIRED" : "OPTIONAL")
                     .append("</client-authentication-mode></tls></tls-tcp-listener>\n");
         }
