@@ -217,7 +217,8 @@ final class DevicesCommand implements Runnable {
                             spec.get("offset") instanceof Number n ? n.doubleValue() : 0,
                             spec.get("type") instanceof String t
                                     ? ValueType.valueOf(t.toUpperCase(Locale.ROOT))
-                                    : ValueType.AUTO));
+                                    : ValueType.AUTO,
+                            Boolean.TRUE.equals(spec.get("command"))));
                 }
             }
             return new Device(

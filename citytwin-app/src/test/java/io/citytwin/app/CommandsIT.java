@@ -234,19 +234,18 @@ class CommandsIT {
     @Test
     void unansweredCommand_expiresOnTheNodesClock() {
         registerLamp(api, "l-3", "tok-l3-0123456789abcdef");
-        api.post(
-                "/ngsi-ld/v1/entities",
-                Map.of(
-                        "id",
-                        entity("l-3"),
-                        "type",
-                        "Streetlight",
-                        "dimmingLevel",
-                        Map.of("type", "Property", "value", 1.0)));
+        assertThat(api.withHeader("Authorization", "Bearer tok-l3-0123456789abcdef")
+                        .post(D + "/l-3/telemetry", Map.of("dim", 100))
+                        .status())
+                .isEqualTo(204);
         setDimming(api, "l-3", 0.5);
         await(() -> status(api, "l-3").get("value"), "PENDING"::equals, "status PENDING");
         clock.advance(Duration.ofMinutes(6));
-        Map<?, ?> s = await(() -> status(api, "l-3"), m -> "EXPIRED".equals(m.get("value")), "status EXPIRED");
+        Map<?, ?> s = await(
+                () -> status(api, "l-3"),
+                m -> "EXPIRED".equals(m.get("value"))
+                        && String.valueOf(m.get("info")).contains("not delivered"),
+                "status EXPIRED");
         assertThat(((Map<?, ?>) s.get("info")).get("value").toString()).contains("not delivered");
     }
 
@@ -310,15 +309,11 @@ class CommandsIT {
         try {
             Api a = new Api(first.httpPort()).withHeader("NGSILD-Tenant", TENANT);
             registerLamp(a, "r-1", "tok-r1-0123456789abcdef");
-            a.post(
-                    "/ngsi-ld/v1/entities",
-                    Map.of(
-                            "id",
-                            entity("r-1"),
-                            "type",
-                            "Streetlight",
-                            "dimmingLevel",
-                            Map.of("type", "Property", "value", 1.0)));
+            // the device's own report creates the entity (no command for it)
+            assertThat(a.withHeader("Authorization", "Bearer tok-r1-0123456789abcdef")
+                            .post(D + "/r-1/telemetry", Map.of("dim", 100))
+                            .status())
+                    .isEqualTo(204);
             setDimming(a, "r-1", 0.25);
             await(() -> status(a, "r-1").get("value"), "PENDING"::equals, "status PENDING");
             Api device = a.withHeader("Authorization", "Bearer tok-r1-0123456789abcdef");
@@ -334,7 +329,7 @@ class CommandsIT {
             Api a = new Api(second.httpPort()).withHeader("NGSILD-Tenant", TENANT);
             assertThat(a.get(D + "/r-1/health").obj())
                     .containsEntry("state", "online")
-                    .containsEntry("messagesReceived", 2)
+                    .containsEntry("messagesReceived", 3)
                     .containsEntry("errors", 1);
             assertThat(a.get(D + "/r-1/deadletters").list()).hasSize(1);
             Mqtt5BlockingClient c = Mqtt5Client.builder()

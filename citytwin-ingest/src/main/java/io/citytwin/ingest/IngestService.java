@@ -515,6 +515,7 @@ public final class IngestService implements AutoCloseable {
             List<Reading> readings = ((DecodeResult.Decoded) decoded).readings();
             DeviceMapping mapping = mapping(job.device, job.channel);
             List<String> problems = new ArrayList<>(0);
+            Set<String> commandAttrs = commandAttributes(job.device);
             Pending p = new Pending(job, readings.size(), problems);
             pending.add(p);
             boolean any = false;
@@ -528,7 +529,9 @@ public final class IngestService implements AutoCloseable {
                 if (job.channel == Channel.ATTRS) {
                     attrs = withoutObservedAt(attrs);
                 }
-                noteCommands(job.device, attrs);
+                if (commandAttrs != null && !commandAttrs.isEmpty()) {
+                    noteCommands(job.device, commandAttrs, attrs);
+                }
                 if (!any && st.comeOnline()) {
                     attrs = new LinkedHashMap<>(attrs);
                     attrs.put(DEVICE_STATE, List.of(stateAttribute("online", job.receivedAt)));
@@ -590,12 +593,12 @@ public final class IngestService implements AutoCloseable {
         }
     }
 
-    private void noteCommands(Device device, Map<String, List<Attribute>> attrs) {
-        ReportedValues r = reports;
-        if (r == null || device.mapping().isEmpty()) {
-            return;
+    /** The command attributes of a device's mapping, or null when nothing notes reports (once per payload). */
+    private @Nullable Set<String> commandAttributes(Device device) {
+        if (reports == null || device.mapping().isEmpty()) {
+            return null;
         }
-        Set<String> commands = commandAttributes.computeIfAbsent(device.mapping(), m -> {
+        return commandAttributes.computeIfAbsent(device.mapping(), m -> {
             Set<String> names = new HashSet<>();
             for (FieldMapping f : m) {
                 if (f.command()) {
@@ -604,7 +607,11 @@ public final class IngestService implements AutoCloseable {
             }
             return Set.copyOf(names);
         });
-        if (commands.isEmpty()) {
+    }
+
+    private void noteCommands(Device device, Set<String> commands, Map<String, List<Attribute>> attrs) {
+        ReportedValues r = reports;
+        if (r == null) {
             return;
         }
         for (String name : commands) {
