@@ -272,6 +272,21 @@ class CommandsIT {
 
     @Test
     void httpDevice_pollsItsCommands_andAcknowledgesThem() {
+        Api.Res bad = api.post(
+                D,
+                Map.of(
+                        "id",
+                        "h-bad",
+                        "entityId",
+                        entity("h-bad"),
+                        "entityType",
+                        "Streetlight",
+                        "credentials",
+                        Map.of("token", "tok-hbad-0123456789abcdef"),
+                        "mapping",
+                        Map.of("dim", Map.of("attribute", "dimmingLevel", "command", "yes"))));
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.body()).contains("device.mapping-command-invalid");
         registerLamp(api, "h-1", "tok-h1-0123456789abcdef");
         Api device = api.withHeader("Authorization", "Bearer tok-h1-0123456789abcdef");
         assertThat(device.post(D + "/h-1/telemetry", Map.of("dim", 70)).status())

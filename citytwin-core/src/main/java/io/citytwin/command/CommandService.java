@@ -173,7 +173,10 @@ public final class CommandService implements AutoCloseable {
                 @Override
                 public void accept(long firstOffset, List<ChangeEvent> events) {
                     consume(firstOffset, events);
-                    self[0].commit(firstOffset + events.size());
+                    EventLog.Subscription me = self[0];
+                    if (me != null) { // null only while subscribe() has not returned: a later commit covers this
+                        me.commit(firstOffset + events.size());
+                    }
                     processed = firstOffset + events.size();
                 }
 

@@ -96,6 +96,8 @@ public final class IngestService implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicInteger heldLetters =
             new java.util.concurrent.atomic.AtomicInteger();
     private final LongAdder droppedLetters = new LongAdder();
+    private final java.util.concurrent.atomic.AtomicInteger queuedLetters =
+            new java.util.concurrent.atomic.AtomicInteger();
     private final LongAdder failedStateWrites = new LongAdder();
     private final java.util.Set<DeviceState> dirty = ConcurrentHashMap.newKeySet();
     private volatile @Nullable DeviceStateStore stateStore;
@@ -276,6 +278,11 @@ public final class IngestService implements AutoCloseable {
     /** Dead letters dropped because a device or the node held too many (the oldest go). */
     public long droppedDeadLetters() {
         return droppedLetters.sum();
+    }
+
+    /** Entries in the overall dead-letter order, stale ones included (tests: it stays O(total)). */
+    int letterQueueSize() {
+        return queuedLetters.get();
     }
 
     /** Failed batch writes of device health (retried with the next batch). */
@@ -670,21 +677,42 @@ public final class IngestService implements AutoCloseable {
         }
         DeadLetter droppedOwn = s.addLetter(letter, options.deadLetters(), unsaved);
         if (droppedOwn != null) {
-            droppedLetters.increment();
-            allLetters.removeFirstOccurrence(new Held(key, droppedOwn));
+            droppedLetters.increment(); // its entry in allLetters goes stale and is skipped or compacted away
         } else {
             heldLetters.incrementAndGet();
         }
         allLetters.addLast(new Held(key, letter));
+        if (queuedLetters.incrementAndGet() > 2L * options.totalDeadLetters() + 1_024) {
+            compactLetters();
+        }
         while (heldLetters.get() > options.totalDeadLetters()) {
             Held oldest = allLetters.pollFirst();
             if (oldest == null) {
                 break;
             }
+            queuedLetters.decrementAndGet();
             DeviceState owner = states.get(oldest.key);
             if (owner != null && owner.removeLetter(oldest.letter)) {
                 heldLetters.decrementAndGet();
                 droppedLetters.increment();
+            }
+        }
+    }
+
+    /*
+     * allLetters keeps an entry per letter ever held; entries of letters a device already dropped (its own bound) or
+     * of forgotten devices are stale. Dropping them whenever the deque reaches twice the total bound keeps it
+     * O(total) in size at an amortized O(1) cost per letter (one pass per `total` additions).
+     */
+    private void compactLetters() {
+        synchronized (allLetters) {
+            for (java.util.Iterator<Held> it = allLetters.iterator(); it.hasNext(); ) {
+                Held h = it.next();
+                DeviceState owner = states.get(h.key);
+                if (owner == null || !owner.holds(h.letter)) {
+                    it.remove();
+                    queuedLetters.decrementAndGet();
+                }
             }
         }
     }
@@ -757,7 +785,9 @@ public final class IngestService implements AutoCloseable {
         }
 
         void use(Key k, Device device) {
-            key = k;
+            if (key == null) {
+                key = k;
+            }
             if (!device.entityId().equals(entityId) || !device.entityType().equals(entityType)) {
                 entityId = device.entityId();
                 entityType = device.entityType();
@@ -817,6 +847,10 @@ public final class IngestService implements AutoCloseable {
                 unsaved.add(letter);
             }
             return dropped;
+        }
+
+        synchronized boolean holds(DeadLetter letter) {
+            return dead.contains(letter);
         }
 
         synchronized boolean removeLetter(DeadLetter letter) {
