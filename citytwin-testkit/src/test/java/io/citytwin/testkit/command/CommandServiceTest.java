@@ -232,4 +232,40 @@ class CommandServiceTest {
         await(() -> sent.size() == 1);
         assertThat(store.open()).hasSize(1);
     }
+
+    @Test
+    void registryChanges_areFollowed_removedDevicesLoseTheirCommands_andUncommandedMappingsSendNothing() {
+        lamp();
+        online = false;
+        service = service(10);
+        setDim(0.2);
+        service.flush();
+        await(() -> store.open().size() == 1);
+        service.deviceRemoved(T, DEV);
+        assertThat(store.open()).isEmpty();
+        assertThat(service.openCount()).isZero();
+
+        Device plain = registry.get(T, DEV).orElseThrow();
+        Device noCommands = new Device(
+                plain.id(),
+                plain.tenant(),
+                plain.entityId(),
+                plain.entityType(),
+                plain.credentials(),
+                plain.format(),
+                List.of(new FieldMapping("dim", DIM, null, 0.01, 0, ValueType.NUMBER)),
+                null,
+                plain.createdAt(),
+                plain.modifiedAt());
+        service.deviceChanged(noCommands);
+        setDim(0.7);
+        service.flush();
+        assertThat(store.open()).isEmpty();
+        assertThat(service.issued()).isEqualTo(1);
+        service.deviceChanged(plain); // a command again from now on
+        setDim(0.8);
+        service.flush();
+        await(() -> store.open().size() == 1);
+        assertThat(store.open().get(0).value()).isEqualTo(80L);
+    }
 }
