@@ -1,7 +1,12 @@
 package io.citytwin.app;
 
+import io.citytwin.command.CommandService;
+import io.citytwin.command.ReportedValues;
 import io.citytwin.device.DeviceAuthenticator;
 import io.citytwin.device.DeviceRegistry;
+import io.citytwin.device.sqlite.SqliteCommandStore;
+import io.citytwin.device.sqlite.SqliteDeviceStateStore;
+import io.citytwin.event.EventLog;
 import io.citytwin.ingest.IngestListener;
 import io.citytwin.ingest.IngestOutcome;
 import io.citytwin.ingest.IngestService;
@@ -14,6 +19,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -33,6 +39,9 @@ final class DeviceIngest implements AutoCloseable {
     private final ScheduledExecutorService sweeper;
     private @Nullable MqttBroker broker;
     private @Nullable ExternalBrokerClient external;
+    private @Nullable CommandService commands;
+    private @Nullable SqliteCommandStore commandStore;
+    private @Nullable SqliteDeviceStateStore healthStore;
 
     private DeviceIngest(IngestService ingest, ScheduledExecutorService sweeper) {
         this.ingest = ingest;
@@ -93,6 +102,73 @@ final class DeviceIngest implements AutoCloseable {
     }
 
     /**
+     * Keeps device health (last seen, counters, online/offline) and dead letters in {@code dataDir/device-health.db}
+     * across restarts, written in one batch a second. Call before devices can send.
+     */
+    void persistHealth(Path dataDir, InstantSource clock, MeterRegistry metrics) {
+        SqliteDeviceStateStore store = SqliteDeviceStateStore.open(dataDir, clock);
+        healthStore = store;
+        ingest.persistTo(store, Duration.ofSeconds(1));
+        FunctionCounter.builder("citytwin.ingest.deadletters.dropped", ingest, IngestService::droppedDeadLetters)
+                .description("Dead letters dropped because a device or the node held too many (oldest first)")
+                .register(metrics);
+        FunctionCounter.builder("citytwin.ingest.health.write.failures", ingest, IngestService::failedHealthWrites)
+                .description("Failed batch writes of device health (retried with the next batch)")
+                .register(metrics);
+    }
+
+    /**
+     * Starts the command service (commands down to devices, see docs/devices.md): its store under {@code dataDir},
+     * the event log consumer {@value CommandService#CONSUMER}, expiry once a second; ingest notes what devices report
+     * for their command attributes so that their own changes send no commands.
+     */
+    CommandService startCommands(
+            EventLog log,
+            Twin twin,
+            DeviceRegistry registry,
+            Path dataDir,
+            InstantSource clock,
+            MeterRegistry metrics,
+            MqttConfig mqtt) {
+        SqliteCommandStore store = SqliteCommandStore.open(dataDir, clock);
+        ReportedValues reported = new ReportedValues();
+        ingest.reportCommandsTo(reported);
+        CommandService service = new CommandService(
+                log,
+                twin,
+                store,
+                registry,
+                reported,
+                clock,
+                new CommandService.Options(mqtt.commandExpiry(), mqtt.commandQueue(), Duration.ofDays(1)),
+                (problem, cause) -> LOG.warn("Commands: {}", problem, cause));
+        commandStore = store;
+        commands = service;
+        try {
+            service.start(Duration.ofSeconds(1));
+        } catch (RuntimeException e) {
+            service.close();
+            store.close();
+            commands = null;
+            commandStore = null;
+            throw e;
+        }
+        FunctionCounter.builder("citytwin.commands.issued", service, CommandService::issued)
+                .description("Commands issued to devices")
+                .register(metrics);
+        FunctionCounter.builder("citytwin.commands.acknowledged", service, CommandService::acknowledged)
+                .description("Command acknowledgements recorded (OK or ERROR)")
+                .register(metrics);
+        FunctionCounter.builder("citytwin.commands.expired", service, CommandService::expired)
+                .description("Commands expired (no acknowledgement in time, full queue, superseded)")
+                .register(metrics);
+        Gauge.builder("citytwin.commands.open", service, CommandService::openCount)
+                .description("Commands waiting for their device")
+                .register(metrics);
+        return service;
+    }
+
+    /**
      * Starts the embedded broker (unless {@code mqtt.port} is 0) and the external broker client (when configured).
      *
      * @throws io.citytwin.twin.TwinException {@code mqtt.port-in-use}, {@code mqtt.start-failed}, {@code
@@ -112,10 +188,15 @@ final class DeviceIngest implements AutoCloseable {
                     .withLimits(mqtt.maxMessageBytes(), mqtt.messagesPerSecond(), mqtt.burst());
             MqttConfig.Tls tls = mqtt.tls();
             if (tls != null) {
-                options = options.withTls(
-                        new MqttOptions.Tls(tls.port(), tls.keystore(), tls.password(), tls.clientAuth()));
+                options = options.withTls(new MqttOptions.Tls(
+                        tls.port(),
+                        tls.keystore(),
+                        tls.password(),
+                        tls.clientAuth(),
+                        tls.truststore(),
+                        tls.truststorePassword()));
             }
-            broker = MqttBroker.start(options, authenticator, ingest, metrics);
+            broker = MqttBroker.start(options, authenticator, ingest, metrics, commands);
         }
         MqttConfig.External ext = mqtt.external();
         if (ext != null) {
@@ -130,7 +211,8 @@ final class DeviceIngest implements AutoCloseable {
                     registry,
                     ingest,
                     clock,
-                    metrics);
+                    metrics,
+                    commands);
         }
     }
 
@@ -155,6 +237,21 @@ final class DeviceIngest implements AutoCloseable {
     public void close() {
         closeMqtt();
         sweeper.shutdownNow();
-        ingest.close();
+        ingest.close(); // writes the device health one last time
+        if (healthStore != null) {
+            healthStore.close();
+        }
+        if (commands != null) {
+            commands.close();
+        }
+        if (commandStore != null) {
+            commandStore.close();
+        }
+    }
+
+    /** The command service, once started. */
+    @Nullable
+    CommandService commands() {
+        return commands;
     }
 }

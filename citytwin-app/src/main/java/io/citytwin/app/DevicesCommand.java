@@ -215,7 +215,8 @@ final class DevicesCommand implements Runnable {
                             spec.get("unitCode") instanceof String u ? u : null,
                             spec.get("scale") instanceof Number n ? n.doubleValue() : 1,
                             spec.get("offset") instanceof Number n ? n.doubleValue() : 0,
-                            spec.get("type") instanceof String t ? ValueType.parse(t) : ValueType.AUTO));
+                            spec.get("type") instanceof String t ? ValueType.parse(t) : ValueType.AUTO,
+                            Boolean.TRUE.equals(spec.get("command"))));
                 }
             }
             return new Device(

@@ -165,6 +165,11 @@ public final class Node implements AutoCloseable {
         try {
             maintenance =
                     history == null ? null : HistoryRules.start(config.history(), history, contexts.core(), clock);
+            // device health and dead letters kept across restarts (device-health.db)
+            deviceIngest.persistHealth(dir, clock, metrics);
+            // device commands (issue 4): consumer "commands" of the event log, HTTP poll/ack, MQTT transports
+            io.citytwin.command.CommandService commands =
+                    deviceIngest.startCommands(eventLog, twin, devices, dir, clock, metrics, config.mqtt());
             ApiServer.Builder builder = ApiServer.builder()
                     .twin(twin)
                     .contexts(contexts)
@@ -174,7 +179,8 @@ public final class Node implements AutoCloseable {
                     .host(config.http().host())
                     .port(config.http().port())
                     .devices(devices, authenticator, ingest, clock, PasswordHash.DEFAULT_ITERATIONS)
-                    .subscriptions(subscriptions.service(), clock);
+                    .subscriptions(subscriptions.service(), clock)
+                    .commands(commands);
             if (history != null) {
                 builder.history(history).temporal(config.history().instanceLimit(), clock);
             }
@@ -266,6 +272,11 @@ public final class Node implements AutoCloseable {
      */
     public java.util.Optional<Dashboard> dashboard() {
         return java.util.Optional.ofNullable(dashboard);
+    }
+
+    /** The device command service (tests, diagnostics). */
+    public io.citytwin.command.CommandService commands() {
+        return java.util.Objects.requireNonNull(deviceIngest.commands());
     }
 
     /** The HTTP port the API listens on. */

@@ -65,6 +65,12 @@ public interface DeviceRegistry extends AutoCloseable {
      */
     void delete(TenantId tenant, DeviceId id);
 
+    /**
+     * Every device, of every tenant, that has at least one command mapping ({@link FieldMapping#command()}); read once
+     * at start by the command service, so it may scan.
+     */
+    List<Device> withCommands();
+
     /** The device (of any tenant) whose credentials have username {@code username}, if any. */
     Optional<Device> findByUsername(String username);
 

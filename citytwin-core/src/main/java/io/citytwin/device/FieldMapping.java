@@ -14,9 +14,17 @@ import org.jspecify.annotations.Nullable;
  * @param scale the factor applied to numeric values, finite and non-zero (1 for none)
  * @param offset the value added after scaling, finite (0 for none)
  * @param type the target type
+ * @param command whether the attribute is also a command to the device: when anyone but the device changes it, the
+ *     platform sends the new value down to the device (see {@code io.citytwin.command})
  */
 public record FieldMapping(
-        String deviceField, String attribute, @Nullable String unitCode, double scale, double offset, ValueType type) {
+        String deviceField,
+        String attribute,
+        @Nullable String unitCode,
+        double scale,
+        double offset,
+        ValueType type,
+        boolean command) {
     public static final int MAX_NAME_LENGTH = 256;
 
     public FieldMapping {
@@ -53,6 +61,17 @@ public record FieldMapping(
         }
     }
 
+    /** A mapping that is not a command. */
+    public FieldMapping(
+            String deviceField,
+            String attribute,
+            @Nullable String unitCode,
+            double scale,
+            double offset,
+            ValueType type) {
+        this(deviceField, attribute, unitCode, scale, offset, type, false);
+    }
+
     /** A mapping without unit, scale 1, offset 0 and type {@link ValueType#AUTO}. */
     public FieldMapping(String deviceField, String attribute) {
         this(deviceField, attribute, null, 1.0, 0.0, ValueType.AUTO);
@@ -75,17 +94,40 @@ public record FieldMapping(
     /* NGSI-LD clause 4.6.2 forbids these characters in attribute names (and they would break queries). */
     /** This mapping with another target type. */
     public FieldMapping withType(ValueType newType) {
-        return new FieldMapping(deviceField, attribute, unitCode, scale, offset, newType);
+        return new FieldMapping(deviceField, attribute, unitCode, scale, offset, newType, command);
     }
 
     /** This mapping with a unit code. */
     public FieldMapping withUnitCode(String newUnitCode) {
-        return new FieldMapping(deviceField, attribute, newUnitCode, scale, offset, type);
+        return new FieldMapping(deviceField, attribute, newUnitCode, scale, offset, type, command);
+    }
+
+    /** This mapping, declared a command attribute or not. */
+    public FieldMapping withCommand(boolean isCommand) {
+        return new FieldMapping(deviceField, attribute, unitCode, scale, offset, type, isCommand);
+    }
+
+    /**
+     * The device-side value of a twin value: the inverse of the linear transform for numbers ({@code (value - offset)
+     * / scale}, a whole number (within rounding error) as a {@code Long}), anything else unchanged. Used to send commands in the device's
+     * units.
+     */
+    public Object toDevice(Object value) {
+        if (!transforms() || !(value instanceof Number n)) {
+            return value;
+        }
+        double d = (n.doubleValue() - offset) / scale;
+        double whole = Math.rint(d);
+        // 0.3 / 0.01 is 29.999999999999996 in binary floating point: within a few ulps of a whole number is whole
+        if (Math.abs(d - whole) <= 1e-9 * Math.max(1.0, Math.abs(d)) && Math.abs(whole) < 9.0e15) {
+            return (long) whole;
+        }
+        return d;
     }
 
     /** This mapping with a linear transform {@code value * newScale + newOffset}. */
     public FieldMapping withScale(double newScale, double newOffset) {
-        return new FieldMapping(deviceField, attribute, unitCode, newScale, newOffset, type);
+        return new FieldMapping(deviceField, attribute, unitCode, newScale, newOffset, type, command);
     }
 
     private static boolean isValidAttributeName(String name) {

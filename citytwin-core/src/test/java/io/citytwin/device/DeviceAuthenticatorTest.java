@@ -197,6 +197,13 @@ class DeviceAuthenticatorTest {
         }
 
         @Override
+        public List<Device> withCommands() {
+            return devices.stream()
+                    .filter(d -> d.mapping().stream().anyMatch(FieldMapping::command))
+                    .toList();
+        }
+
+        @Override
         public Device update(Device device) {
             replace(device);
             return device;

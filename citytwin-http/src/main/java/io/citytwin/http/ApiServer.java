@@ -112,6 +112,12 @@ public final class ApiServer implements AutoCloseable {
                 r.post("/iot/v1/devices/{id}/attrs", h(devices::attrs));
                 r.get("/iot/v1/devices/{id}/health", h(devices::health));
                 r.get("/iot/v1/devices/{id}/deadletters", h(devices::deadLetters));
+                if (b.commands != null) {
+                    devices.commands(b.commands);
+                    r.get("/iot/v1/devices/{id}/commands", h(devices::pollCommands));
+                    r.post("/iot/v1/devices/{id}/commands/{cmd}/ack", h(devices::ackCommand));
+                    r.get("/iot/v1/devices/{id}/commands/{cmd}", h(devices::command));
+                }
             }
             for (Extension ext : b.extensions) {
                 ext.register(new ExtensionRoutes(r));
@@ -322,6 +328,7 @@ public final class ApiServer implements AutoCloseable {
         private int temporalInstanceLimit = TemporalHandlers.DEFAULT_INSTANCE_LIMIT;
 
         private io.citytwin.subscription.SubscriptionService subscriptions;
+        private io.citytwin.command.CommandService commands;
         private java.time.InstantSource subscriptionClock = java.time.InstantSource.system();
 
         private final java.util.List<Extension> extensions = new java.util.ArrayList<>();
@@ -339,6 +346,15 @@ public final class ApiServer implements AutoCloseable {
                 io.citytwin.subscription.SubscriptionService service, java.time.InstantSource clock) {
             this.subscriptions = service;
             this.subscriptionClock = clock;
+            return this;
+        }
+
+        /**
+         * Device commands: the HTTP poll and acknowledgement under {@code /iot/v1/devices/{id}/commands}, and the
+         * registry API keeps the command service's device index current. Needs {@link #devices}.
+         */
+        public Builder commands(io.citytwin.command.CommandService service) {
+            this.commands = service;
             return this;
         }
 

@@ -1,5 +1,7 @@
 package io.citytwin.http;
 
+import io.citytwin.command.Command;
+import io.citytwin.command.CommandService;
 import io.citytwin.device.Authentication;
 import io.citytwin.device.Credentials;
 import io.citytwin.device.Device;
@@ -11,6 +13,7 @@ import io.citytwin.device.PasswordHash;
 import io.citytwin.device.PayloadFormat;
 import io.citytwin.device.ValueType;
 import io.citytwin.ingest.Channel;
+import io.citytwin.ingest.CommandCodec;
 import io.citytwin.ingest.DeadLetter;
 import io.citytwin.ingest.DeviceHealth;
 import io.citytwin.ingest.IngestOutcome;
@@ -58,6 +61,7 @@ final class DeviceHandlers {
     private final MeterRegistry metrics;
     private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
     private final Map<String, Boolean> loggedRefusals = new ConcurrentHashMap<>();
+    private @Nullable CommandService commands;
 
     DeviceHandlers(
             DeviceRegistry registry,
@@ -78,10 +82,18 @@ final class DeviceHandlers {
         this.metrics = metrics;
     }
 
+    /** Serves device commands through {@code service} and keeps its device index current. */
+    void commands(CommandService service) {
+        this.commands = service;
+    }
+
     // ------------------------------------------------------------------ registry
 
     void create(ApiRequest r) {
         Device d = registry.create(parse(r, r.bodyObject(), null));
+        if (commands != null) {
+            commands.deviceChanged(d);
+        }
         r.ctx.header("Location", DEVICES + d.id().value());
         out.plainJson(r, 201, render(d, r.ldContext()));
     }
@@ -115,8 +127,11 @@ final class DeviceHandlers {
         merged.remove("credentials");
         merged.putAll(r.bodyObject());
         Device next = parse(r, merged, current);
-        registry.update(next);
+        Device stored = registry.update(next);
         authenticator.invalidate(next.tenant(), next.id());
+        if (commands != null) {
+            commands.deviceChanged(stored);
+        }
         r.ctx.status(204);
     }
 
@@ -125,6 +140,9 @@ final class DeviceHandlers {
         registry.delete(r.tenant, id);
         authenticator.invalidate(r.tenant, id);
         ingest.forget(r.tenant, id);
+        if (commands != null) {
+            commands.deviceRemoved(r.tenant, id);
+        }
         r.ctx.status(204);
     }
 
@@ -177,6 +195,86 @@ final class DeviceHandlers {
                 out.plainJson(r, a.attributes() == 0 ? 400 : 207, report);
             }
         }
+    }
+
+    // ------------------------------------------------------------------ commands
+
+    /**
+     * GET /iot/v1/devices/{id}/commands (device credentials, as telemetry): the device's open commands, oldest first,
+     * as {@code [{"id", "name", "value", "issuedAt", "expiresAt"}]}; those not delivered before are delivered now.
+     */
+    void pollCommands(ApiRequest r) {
+        Device device = authenticate(r);
+        List<Object> list = new ArrayList<>();
+        for (Command c : requireCommands().poll(device.tenant(), device.id())) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", c.id());
+            m.put("name", c.name());
+            m.put("value", c.value());
+            m.put("issuedAt", c.issuedAt().toString());
+            m.put("expiresAt", c.expiresAt().toString());
+            list.add(m);
+        }
+        out.plainJson(r, 200, list);
+    }
+
+    /**
+     * POST /iot/v1/devices/{id}/commands/{cmd}/ack (device credentials): {@code {"status": "OK"|"ERROR", "info"}}.
+     * 204 recorded; 404 unknown command; 409 already finished (expired or acknowledged before); 400 malformed.
+     */
+    void ackCommand(ApiRequest r) {
+        Device device = authenticate(r);
+        String id = r.ctx.pathParam("cmd");
+        switch (CommandCodec.parseAck(r.bytes(), id)) {
+            case CommandCodec.Invalid i -> throw TwinException.badData("command.ack-invalid", i.reason());
+            case CommandCodec.Ack a -> {
+                switch (requireCommands().ack(device.tenant(), device.id(), a.id(), a.ok(), a.info())) {
+                    case RECORDED -> r.ctx.status(204);
+                    case FINISHED ->
+                        throw new TwinException(
+                                ErrorType.ALREADY_EXISTS,
+                                "command.finished",
+                                "Command '" + id + "' has already finished");
+                    case UNKNOWN ->
+                        throw TwinException.notFound(
+                                "command.not-found", "Device '" + device.id() + "' has no command '" + id + "'");
+                }
+            }
+        }
+    }
+
+    /** GET /iot/v1/devices/{id}/commands/{cmd} (operators): a command with its status, while it is kept. */
+    void command(ApiRequest r) {
+        Device d = find(r);
+        String id = r.ctx.pathParam("cmd");
+        Command c = requireCommands()
+                .find(d.tenant(), d.id(), id)
+                .orElseThrow(() -> TwinException.notFound(
+                        "command.not-found", "Device '" + d.id() + "' has no command '" + id + "'"));
+        LdContext ctx = r.ldContext();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", c.id());
+        m.put("device", c.device().value());
+        m.put("entityId", c.entityId().value());
+        m.put("attribute", ctx.compactIri(c.attribute()));
+        m.put("name", c.name());
+        m.put("value", c.value());
+        m.put("status", c.status().name());
+        if (c.info() != null) {
+            m.put("info", c.info());
+        }
+        m.put("issuedAt", c.issuedAt().toString());
+        m.put("expiresAt", c.expiresAt().toString());
+        m.put("updatedAt", c.updatedAt().toString());
+        out.plainJson(r, 200, m);
+    }
+
+    private CommandService requireCommands() {
+        CommandService c = commands;
+        if (c == null) {
+            throw TwinException.notFound("http.no-such-endpoint", "Device commands are not enabled");
+        }
+        return c;
     }
 
     /** GET /iot/v1/devices/{id}/health: state, last seen, counters (since the node started). */
@@ -350,13 +448,19 @@ final class DeviceHandlers {
                                 + " geo:point");
             }
         }
+        Object command = s.get("command");
+        if (command != null && !(command instanceof Boolean)) {
+            throw TwinException.badData(
+                    "device.mapping-command-invalid", "command of '" + field + "' must be true or false");
+        }
         return new FieldMapping(
                 field,
                 ctx.expandTerm(attribute),
                 s.get("unitCode") instanceof String u ? u : null,
                 number(s.get("scale"), 1, field),
                 number(s.get("offset"), 0, field),
-                type);
+                type,
+                Boolean.TRUE.equals(command));
     }
 
     private static double number(@Nullable Object v, double dflt, String field) {
@@ -415,6 +519,9 @@ final class DeviceHandlers {
             spec.put("scale", f.scale());
             spec.put("offset", f.offset());
             spec.put("type", f.type().label());
+            if (f.command()) {
+                spec.put("command", true);
+            }
             mapping.put(f.deviceField(), spec);
         }
         m.put("mapping", mapping);

@@ -5,7 +5,8 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The health of one device as seen by this node since it started (kept in memory, not persisted).
+ * The health of one device as seen by this node (kept across restarts when the ingest service has a {@link
+ * DeviceStateStore}).
  *
  * @param state online, offline, or unknown (no message since the node started)
  * @param lastSeen when the last payload (good or bad) arrived, or null
@@ -16,7 +17,7 @@ public record DeviceHealth(State state, @Nullable Instant lastSeen, long message
 
     /** Whether a device is sending. */
     public enum State {
-        /** Nothing received since the node started. */
+        /** Nothing received (since the node started, or ever with a store). */
         UNKNOWN,
         /** A payload arrived within the offline timeout. */
         ONLINE,

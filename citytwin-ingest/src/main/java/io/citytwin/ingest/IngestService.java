@@ -1,7 +1,9 @@
 package io.citytwin.ingest;
 
+import io.citytwin.command.ReportedValues;
 import io.citytwin.device.Device;
 import io.citytwin.device.DeviceId;
+import io.citytwin.device.FieldMapping;
 import io.citytwin.device.PayloadFormat;
 import io.citytwin.twin.Attribute;
 import io.citytwin.twin.AttributeKind;
@@ -23,10 +25,12 @@ import java.time.InstantSource;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -83,6 +87,21 @@ public final class IngestService implements AutoCloseable {
     private final LongAdder fieldErrors = new LongAdder();
     private final LongAdder failed = new LongAdder();
     private final LongAdder refused = new LongAdder();
+    private final Map<List<FieldMapping>, Set<String>> commandAttributes = new ConcurrentHashMap<>();
+    private volatile @Nullable ReportedValues reports;
+    /** Every device's dead letters in arrival order, to drop the oldest overall beyond the total bound. */
+    private final java.util.concurrent.ConcurrentLinkedDeque<Held> allLetters =
+            new java.util.concurrent.ConcurrentLinkedDeque<>();
+
+    private final java.util.concurrent.atomic.AtomicInteger heldLetters =
+            new java.util.concurrent.atomic.AtomicInteger();
+    private final LongAdder droppedLetters = new LongAdder();
+    private final java.util.concurrent.atomic.AtomicInteger queuedLetters =
+            new java.util.concurrent.atomic.AtomicInteger();
+    private final LongAdder failedStateWrites = new LongAdder();
+    private final java.util.Set<DeviceState> dirty = ConcurrentHashMap.newKeySet();
+    private volatile @Nullable DeviceStateStore stateStore;
+    private @Nullable Thread flusher;
     private volatile boolean closed;
 
     /**
@@ -93,13 +112,23 @@ public final class IngestService implements AutoCloseable {
      * @param maxBatch payloads a lane writes in one go
      * @param deadLetters dead letters kept per device (the oldest are dropped)
      * @param offlineAfter silence after which a device is offline
+     * @param totalDeadLetters dead letters kept over all devices (the oldest are dropped and counted)
      */
-    public record Options(int lanes, int queueCapacity, int maxBatch, int deadLetters, Duration offlineAfter) {
-        /** 8 lanes of 10,000 payloads, batches of 1,000, 20 dead letters per device, offline after 10 minutes. */
-        public static final Options DEFAULTS = new Options(8, 10_000, 1_000, 20, Duration.ofMinutes(10));
+    public record Options(
+            int lanes, int queueCapacity, int maxBatch, int deadLetters, Duration offlineAfter, int totalDeadLetters) {
+        /**
+         * 8 lanes of 10,000 payloads, batches of 1,000, 20 dead letters per device and 100,000 overall, offline after
+         * 10 minutes.
+         */
+        public static final Options DEFAULTS = new Options(8, 10_000, 1_000, 20, Duration.ofMinutes(10), 100_000);
+
+        /** Options with 100,000 dead letters overall. */
+        public Options(int lanes, int queueCapacity, int maxBatch, int deadLetters, Duration offlineAfter) {
+            this(lanes, queueCapacity, maxBatch, deadLetters, offlineAfter, 100_000);
+        }
 
         public Options {
-            if (lanes < 1 || queueCapacity < 1 || maxBatch < 1 || deadLetters < 0) {
+            if (lanes < 1 || queueCapacity < 1 || maxBatch < 1 || deadLetters < 0 || totalDeadLetters < 0) {
                 throw new IllegalArgumentException("lanes, queueCapacity and maxBatch must be >= 1");
             }
             if (offlineAfter.isNegative() || offlineAfter.isZero()) {
@@ -109,7 +138,7 @@ public final class IngestService implements AutoCloseable {
 
         /** These options with another offline timeout. */
         public Options withOfflineAfter(Duration d) {
-            return new Options(lanes, queueCapacity, maxBatch, deadLetters, d);
+            return new Options(lanes, queueCapacity, maxBatch, deadLetters, d, totalDeadLetters);
         }
     }
 
@@ -161,6 +190,106 @@ public final class IngestService implements AutoCloseable {
         return done;
     }
 
+    /**
+     * Notes every value a device reports for one of its command attributes in {@code values} before it is written,
+     * so that the command service can tell the device's own changes from an operator's.
+     */
+    public void reportCommandsTo(ReportedValues values) {
+        this.reports = values;
+    }
+
+    /**
+     * Keeps device health and dead letters in {@code store}: loads what it holds now (health of devices that have not
+     * sent since, dead letters) and from then on writes the changes in one batch every {@code every} (and on {@link
+     * #close}), never per message. Call once, before payloads arrive.
+     */
+    public synchronized void persistTo(DeviceStateStore store, Duration every) {
+        if (stateStore != null) {
+            throw new IllegalStateException("already persisting");
+        }
+        DeviceStateStore.Snapshot snap = store.load(options.deadLetters());
+        for (DeviceStateStore.HealthRow h : snap.health()) {
+            DeviceState s = new DeviceState(h.tenant(), h.entityId(), h.entityType());
+            s.restore(h.health());
+            s.key = new Key(h.tenant(), h.device());
+            states.putIfAbsent(new Key(h.tenant(), h.device()), s);
+        }
+        for (DeviceStateStore.LetterRow l : snap.letters()) {
+            DeviceState s = states.get(new Key(l.tenant(), l.device()));
+            if (s != null) {
+                hold(new Key(l.tenant(), l.device()), s, l.letter(), false);
+            }
+        }
+        dirty.clear();
+        stateStore = store;
+        long millis = Math.max(10, every.toMillis());
+        flusher = Thread.ofVirtual().name("citytwin-device-health").start(() -> {
+            while (!closed) {
+                try {
+                    Thread.sleep(millis);
+                } catch (InterruptedException e) {
+                    if (closed) {
+                        break;
+                    }
+                }
+                flushState();
+            }
+        });
+    }
+
+    /**
+     * Writes the health and new dead letters of every device that changed since the last call to the store (one
+     * batch); nothing without a store. Called periodically; a failed write is retried with the next batch.
+     */
+    public void flushState() {
+        DeviceStateStore store = stateStore;
+        if (store == null || dirty.isEmpty()) {
+            return;
+        }
+        List<DeviceStateStore.HealthRow> health = new ArrayList<>();
+        List<DeviceStateStore.LetterRow> letters = new ArrayList<>();
+        List<DeviceState> taken = new ArrayList<>();
+        for (java.util.Iterator<DeviceState> it = dirty.iterator(); it.hasNext(); ) {
+            DeviceState s = it.next();
+            it.remove();
+            taken.add(s);
+        }
+        for (DeviceState s : taken) {
+            Key key = s.key();
+            if (key == null || states.get(key) != s) {
+                continue; // forgotten meanwhile
+            }
+            health.add(new DeviceStateStore.HealthRow(key.tenant, key.id, s.entityId, s.entityType, s.health()));
+            for (DeadLetter l : s.takeUnsaved()) {
+                letters.add(new DeviceStateStore.LetterRow(key.tenant, key.id, l));
+            }
+        }
+        try {
+            store.save(health, letters, options.deadLetters(), options.totalDeadLetters());
+        } catch (RuntimeException e) {
+            for (DeviceState s : taken) {
+                s.returnUnsaved(letters);
+                dirty.add(s);
+            }
+            failedStateWrites.increment();
+        }
+    }
+
+    /** Dead letters dropped because a device or the node held too many (the oldest go). */
+    public long droppedDeadLetters() {
+        return droppedLetters.sum();
+    }
+
+    /** Entries in the overall dead-letter order, stale ones included (tests: it stays O(total)). */
+    int letterQueueSize() {
+        return queuedLetters.get();
+    }
+
+    /** Failed batch writes of device health (retried with the next batch). */
+    public long failedHealthWrites() {
+        return failedStateWrites.sum();
+    }
+
     /** {@link #submit} and wait for the outcome. */
     public IngestOutcome ingest(Device device, Channel channel, byte[] payload) {
         return submit(device, channel, payload).join();
@@ -175,7 +304,7 @@ public final class IngestService implements AutoCloseable {
         DeviceState s = state(device);
         Instant now = clock.instant();
         s.seen(now);
-        s.error(new DeadLetter(now, channel, reason, payload.length, excerpt(payload)), options.deadLetters());
+        error(device, s, new DeadLetter(now, channel, reason, payload.length, excerpt(payload)));
     }
 
     /** The health of a device, if it sent anything since the node started. */
@@ -192,7 +321,14 @@ public final class IngestService implements AutoCloseable {
 
     /** Forgets a device's health and dead letters (after it was deleted). */
     public void forget(TenantId tenant, DeviceId id) {
-        states.remove(new Key(tenant, id));
+        DeviceState s = states.remove(new Key(tenant, id));
+        if (s != null) {
+            heldLetters.addAndGet(-s.letterCount());
+        }
+        DeviceStateStore store = stateStore;
+        if (store != null) {
+            store.forget(tenant, id);
+        }
     }
 
     /**
@@ -208,14 +344,15 @@ public final class IngestService implements AutoCloseable {
         for (DeviceState s : states.values()) {
             if (s.goOfflineIfSilentSince(limit)) {
                 n++;
+                dirty.add(s);
                 Entity e = new Entity(
-                        s.device.entityId(),
-                        List.of(s.device.entityType()),
+                        s.entityId,
+                        List.of(s.entityType),
                         Map.of(DEVICE_STATE, List.of(stateAttribute("offline", now))),
                         null,
                         null);
                 try {
-                    twin.batchUpsert(s.device.tenant(), List.of(e), true);
+                    twin.batchUpsert(s.tenant, List.of(e), true);
                 } catch (TwinException ex) {
                     failed.increment();
                 }
@@ -263,7 +400,7 @@ public final class IngestService implements AutoCloseable {
         return n;
     }
 
-    /** Stops the lanes after they handled what is queued. */
+    /** Stops the lanes after they handled what is queued, then writes the device health one last time. */
     @Override
     public void close() {
         closed = true;
@@ -278,6 +415,16 @@ public final class IngestService implements AutoCloseable {
                 return;
             }
         }
+        Thread f = flusher;
+        if (f != null) {
+            f.interrupt();
+            try {
+                f.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        flushState();
     }
 
     // ---------------------------------------------------------------- the lanes
@@ -368,13 +515,14 @@ public final class IngestService implements AutoCloseable {
             if (decoded instanceof DecodeResult.Rejected rej) {
                 malformed.increment();
                 String reason = "not valid " + job.device.format() + " at byte " + rej.position() + ": " + rej.reason();
-                st.error(dead(job, reason), options.deadLetters());
+                error(job.device, st, dead(job, reason));
                 finish(job, new IngestOutcome.Malformed(reason));
                 continue;
             }
             List<Reading> readings = ((DecodeResult.Decoded) decoded).readings();
             DeviceMapping mapping = mapping(job.device, job.channel);
             List<String> problems = new ArrayList<>(0);
+            Set<String> commandAttrs = commandAttributes(job.device);
             Pending p = new Pending(job, readings.size(), problems);
             pending.add(p);
             boolean any = false;
@@ -387,6 +535,9 @@ public final class IngestService implements AutoCloseable {
                 }
                 if (job.channel == Channel.ATTRS) {
                     attrs = withoutObservedAt(attrs);
+                }
+                if (commandAttrs != null && !commandAttrs.isEmpty()) {
+                    noteCommands(job.device, commandAttrs, attrs);
                 }
                 if (!any && st.comeOnline()) {
                     attrs = new LinkedHashMap<>(attrs);
@@ -406,9 +557,10 @@ public final class IngestService implements AutoCloseable {
             }
             if (!problems.isEmpty()) {
                 fieldErrors.add(problems.size());
-                st.error(
-                        any ? null : dead(job, "no field could be mapped: " + String.join("; ", problems)),
-                        options.deadLetters());
+                error(
+                        job.device,
+                        st,
+                        any ? null : dead(job, "no field could be mapped: " + String.join("; ", problems)));
             }
         }
         for (Map.Entry<TenantId, List<List<Entity>>> t : rounds.entrySet()) {
@@ -437,13 +589,44 @@ public final class IngestService implements AutoCloseable {
         for (Pending p : pending) {
             if (p.error != null) {
                 failed.increment();
-                state(p.job.device).error(dead(p.job, "twin write failed: " + p.error.detail()), options.deadLetters());
+                error(p.job.device, state(p.job.device), dead(p.job, "twin write failed: " + p.error.detail()));
                 finish(p.job, new IngestOutcome.Failed(p.error));
             } else {
                 if (p.job.channel == Channel.TELEMETRY && p.attributes > 0) {
                     points.add(p.readings);
                 }
                 finish(p.job, new IngestOutcome.Applied(p.readings, p.attributes, p.problems));
+            }
+        }
+    }
+
+    /** The command attributes of a device's mapping, or null when nothing notes reports (once per payload). */
+    private @Nullable Set<String> commandAttributes(Device device) {
+        if (reports == null || device.mapping().isEmpty()) {
+            return null;
+        }
+        return commandAttributes.computeIfAbsent(device.mapping(), m -> {
+            Set<String> names = new HashSet<>();
+            for (FieldMapping f : m) {
+                if (f.command()) {
+                    names.add(f.attribute());
+                }
+            }
+            return Set.copyOf(names);
+        });
+    }
+
+    private void noteCommands(Device device, Set<String> commands, Map<String, List<Attribute>> attrs) {
+        ReportedValues r = reports;
+        if (r == null) {
+            return;
+        }
+        for (String name : commands) {
+            List<Attribute> inst = attrs.get(name);
+            if (inst != null) {
+                for (Attribute a : inst) {
+                    r.reported(device.tenant(), device.entityId(), name, a.value(), a.observedAt());
+                }
             }
         }
     }
@@ -471,12 +654,70 @@ public final class IngestService implements AutoCloseable {
         Key key = new Key(device.tenant(), device.id());
         DeviceState s = states.get(key);
         if (s == null) {
-            s = states.computeIfAbsent(key, k -> new DeviceState(device));
-        } else if (s.device != device) {
-            s.device = device; // registration changed (entity, type): keep health, use the current registration
+            s = states.computeIfAbsent(
+                    key, k -> new DeviceState(device.tenant(), device.entityId(), device.entityType()));
         }
+        s.use(key, device); // registration changed (entity, type): keep health, use the current registration
+        dirty.add(s);
         return s;
     }
+
+    /* Bounds: per device in DeviceState; overall by the arrival order of every held letter (oldest dropped first). */
+    private void error(Device device, DeviceState s, @Nullable DeadLetter letter) {
+        s.error();
+        if (letter != null) {
+            hold(new Key(device.tenant(), device.id()), s, letter, true);
+        }
+    }
+
+    private void hold(Key key, DeviceState s, DeadLetter letter, boolean unsaved) {
+        if (options.deadLetters() == 0 || options.totalDeadLetters() == 0) {
+            droppedLetters.increment();
+            return;
+        }
+        DeadLetter droppedOwn = s.addLetter(letter, options.deadLetters(), unsaved);
+        if (droppedOwn != null) {
+            droppedLetters.increment(); // its entry in allLetters goes stale and is skipped or compacted away
+        } else {
+            heldLetters.incrementAndGet();
+        }
+        allLetters.addLast(new Held(key, letter));
+        if (queuedLetters.incrementAndGet() > 2L * options.totalDeadLetters() + 1_024) {
+            compactLetters();
+        }
+        while (heldLetters.get() > options.totalDeadLetters()) {
+            Held oldest = allLetters.pollFirst();
+            if (oldest == null) {
+                break;
+            }
+            queuedLetters.decrementAndGet();
+            DeviceState owner = states.get(oldest.key);
+            if (owner != null && owner.removeLetter(oldest.letter)) {
+                heldLetters.decrementAndGet();
+                droppedLetters.increment();
+            }
+        }
+    }
+
+    /*
+     * allLetters keeps an entry per letter ever held; entries of letters a device already dropped (its own bound) or
+     * of forgotten devices are stale. Dropping them whenever the deque reaches twice the total bound keeps it
+     * O(total) in size at an amortized O(1) cost per letter (one pass per `total` additions).
+     */
+    private void compactLetters() {
+        synchronized (allLetters) {
+            for (java.util.Iterator<Held> it = allLetters.iterator(); it.hasNext(); ) {
+                Held h = it.next();
+                DeviceState owner = states.get(h.key);
+                if (owner == null || !owner.holds(h.letter)) {
+                    it.remove();
+                    queuedLetters.decrementAndGet();
+                }
+            }
+        }
+    }
+
+    private record Held(Key key, DeadLetter letter) {}
 
     private static DeadLetter dead(Job job, String reason) {
         return new DeadLetter(job.receivedAt, job.channel, reason, job.payload.length, excerpt(job.payload));
@@ -526,15 +767,44 @@ public final class IngestService implements AutoCloseable {
 
     /** The mutable health of one device; its own monitor guards the state changes. */
     private static final class DeviceState {
-        volatile Device device;
+        volatile TenantId tenant;
+        volatile EntityId entityId;
+        volatile String entityType;
+        private volatile @Nullable Key key;
         private DeviceHealth.State state = DeviceHealth.State.UNKNOWN;
         private @Nullable Instant lastSeen;
         private long messages;
         private long errors;
         private final ArrayDeque<DeadLetter> dead = new ArrayDeque<>();
+        private final List<DeadLetter> unsaved = new ArrayList<>();
 
-        DeviceState(Device device) {
-            this.device = device;
+        DeviceState(TenantId tenant, EntityId entityId, String entityType) {
+            this.tenant = tenant;
+            this.entityId = entityId;
+            this.entityType = entityType;
+        }
+
+        void use(Key k, Device device) {
+            if (key == null) {
+                key = k;
+            }
+            if (!device.entityId().equals(entityId) || !device.entityType().equals(entityType)) {
+                entityId = device.entityId();
+                entityType = device.entityType();
+            }
+        }
+
+        @Nullable
+        Key key() {
+            Key k = key;
+            return k;
+        }
+
+        synchronized void restore(DeviceHealth h) {
+            state = h.state();
+            lastSeen = h.lastSeen();
+            messages = h.messages();
+            errors = h.errors();
         }
 
         synchronized void seen(Instant at) {
@@ -561,14 +831,53 @@ public final class IngestService implements AutoCloseable {
             return true;
         }
 
-        synchronized void error(@Nullable DeadLetter letter, int capacity) {
+        synchronized void error() {
             errors++;
-            if (letter != null && capacity > 0) {
-                if (dead.size() >= capacity) {
-                    dead.removeFirst();
-                }
-                dead.addLast(letter);
+        }
+
+        /** Adds a letter; returns the device's oldest letter if the per-device bound dropped it. */
+        synchronized @Nullable DeadLetter addLetter(DeadLetter letter, int capacity, boolean isUnsaved) {
+            DeadLetter dropped = null;
+            if (dead.size() >= capacity) {
+                dropped = dead.removeFirst();
+                unsaved.remove(dropped);
             }
+            dead.addLast(letter);
+            if (isUnsaved) {
+                unsaved.add(letter);
+            }
+            return dropped;
+        }
+
+        synchronized boolean holds(DeadLetter letter) {
+            return dead.contains(letter);
+        }
+
+        synchronized boolean removeLetter(DeadLetter letter) {
+            unsaved.remove(letter);
+            return dead.removeFirstOccurrence(letter);
+        }
+
+        synchronized int letterCount() {
+            return dead.size();
+        }
+
+        synchronized List<DeadLetter> takeUnsaved() {
+            List<DeadLetter> out = List.copyOf(unsaved);
+            unsaved.clear();
+            return out;
+        }
+
+        /** Puts letters of a failed save back (only this device's, still held, in order). */
+        synchronized void returnUnsaved(List<DeviceStateStore.LetterRow> rows) {
+            List<DeadLetter> back = new ArrayList<>();
+            for (DeviceStateStore.LetterRow r : rows) {
+                Key k = key;
+                if (k != null && r.tenant().equals(k.tenant) && r.device().equals(k.id) && dead.contains(r.letter())) {
+                    back.add(r.letter());
+                }
+            }
+            unsaved.addAll(0, back);
         }
 
         synchronized DeviceHealth health() {

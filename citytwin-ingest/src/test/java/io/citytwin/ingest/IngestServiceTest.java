@@ -189,4 +189,30 @@ class IngestServiceTest {
         assertThat(fw.observedAt()).isNull();
         assertThat(e.attributes().get(TEMP).get(0).observedAt()).isNull();
     }
+
+    @Test
+    void deadLetters_areBoundedPerDeviceAndOverall_andTheirBookkeepingStaysBounded() {
+        IngestService small = new IngestService(
+                twin, clock, new IngestService.Options(1, 100, 50, 3, Duration.ofMinutes(5), 5), IngestListener.NONE);
+        try {
+            for (int i = 0; i < 3_000; i++) {
+                small.ingest(device("bad-" + (i % 2), PayloadFormat.JSON), Channel.TELEMETRY, bytes("{x" + i));
+            }
+            assertThat(small.deadLetters(TenantId.DEFAULT, new DeviceId("bad-0")))
+                    .hasSizeLessThanOrEqualTo(3);
+            assertThat(small.deadLetters(TenantId.DEFAULT, new DeviceId("bad-0"))
+                                    .size()
+                            + small.deadLetters(TenantId.DEFAULT, new DeviceId("bad-1"))
+                                    .size())
+                    .isEqualTo(5);
+            assertThat(small.deadLetters(TenantId.DEFAULT, new DeviceId("bad-1")))
+                    .last()
+                    .extracting(DeadLetter::excerpt)
+                    .isEqualTo("{x2999");
+            assertThat(small.droppedDeadLetters()).isEqualTo(2_995);
+            assertThat(small.letterQueueSize()).isLessThanOrEqualTo(2 * 5 + 1_024 + 1);
+        } finally {
+            small.close();
+        }
+    }
 }

@@ -18,6 +18,11 @@ final class DeviceSessions {
     private record Session(Device device, RateLimiter limiter) {}
 
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    /** Device key to the client id of its connection subscribed to its commands topic. */
+    private final Map<String, String> readyClients = new ConcurrentHashMap<>();
+    /** The reverse of {@link #readyClients}, to forget a connection when it closes. */
+    private final Map<String, String> clientDevices = new ConcurrentHashMap<>();
+
     private final MqttOptions options;
 
     DeviceSessions(MqttOptions options) {
@@ -40,6 +45,28 @@ final class DeviceSessions {
     Optional<Device> device(String key) {
         Session s = sessions.get(key);
         return s == null ? Optional.empty() : Optional.of(s.device);
+    }
+
+    /** The device {@code key} subscribed to its commands on connection {@code clientId}. */
+    void ready(String key, String clientId) {
+        String old = readyClients.put(key, clientId);
+        if (old != null && !old.equals(clientId)) {
+            clientDevices.remove(old);
+        }
+        clientDevices.put(clientId, key);
+    }
+
+    /** Connection {@code clientId} closed. */
+    void gone(String clientId) {
+        String key = clientDevices.remove(clientId);
+        if (key != null) {
+            readyClients.remove(key, clientId);
+        }
+    }
+
+    /** The client id of the device's connection subscribed to its commands, if it has one. */
+    Optional<String> readyClient(String key) {
+        return Optional.ofNullable(readyClients.get(key));
     }
 
     boolean withinRate(String key) {

@@ -5,9 +5,13 @@ import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import io.citytwin.command.Command;
+import io.citytwin.command.CommandService;
 import io.citytwin.device.Device;
 import io.citytwin.device.DeviceRegistry;
 import io.citytwin.ingest.Channel;
+import io.citytwin.ingest.CommandCodec;
+import io.citytwin.ingest.IngestOutcome;
 import io.citytwin.ingest.IngestService;
 import io.citytwin.twin.ErrorType;
 import io.citytwin.twin.TwinException;
@@ -19,11 +23,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * citytwin/{tenant}/devices/{id}/...}), and only devices registered here are ingested.
  *
  * <p>QoS 1 messages are acknowledged to the broker (manual acknowledgement) only once their change is durable, so a
- * node that dies loses nothing the broker still holds for its persistent session. With {@code shared} the node
+ * node that dies loses nothing the broker still holds for its persistent session; a message whose durable write
+ * failed is not acknowledged at all, and the client reconnects so that the broker redelivers it. With {@code shared} the node
  * subscribes as {@code $share/citytwin/...}, so several nodes split the devices between them.
  */
 public final class ExternalBrokerClient implements AutoCloseable {
@@ -50,7 +59,12 @@ public final class ExternalBrokerClient implements AutoCloseable {
     private final InstantSource clock;
     private final Refusals refusals;
     private final Counter in;
+    private final LongAdder failedWrites = new LongAdder();
     private final Map<String, Cached> devices = new ConcurrentHashMap<>();
+    private final @Nullable CommandService commands;
+    private final AtomicBoolean recovering = new AtomicBoolean();
+    private volatile @Nullable Settings settings;
+    private volatile boolean closed;
 
     /**
      * Settings of the external broker connection.
@@ -75,7 +89,9 @@ public final class ExternalBrokerClient implements AutoCloseable {
             DeviceRegistry registry,
             IngestService ingest,
             InstantSource clock,
-            MeterRegistry metrics) {
+            MeterRegistry metrics,
+            @Nullable CommandService commands) {
+        this.commands = commands;
         this.client = client;
         this.registry = registry;
         this.ingest = ingest;
@@ -97,6 +113,22 @@ public final class ExternalBrokerClient implements AutoCloseable {
             IngestService ingest,
             InstantSource clock,
             MeterRegistry metrics) {
+        return connect(settings, registry, ingest, clock, metrics, null);
+    }
+
+    /**
+     * Connects and subscribes, also to the devices' command acknowledgements when {@code commands} is given (which then
+     * gets this client as a transport: commands are published to {@code citytwin/{tenant}/devices/{id}/commands}).
+     *
+     * @throws TwinException {@code mqtt.external-failed} when the broker cannot be reached or refuses
+     */
+    public static ExternalBrokerClient connect(
+            Settings settings,
+            DeviceRegistry registry,
+            IngestService ingest,
+            InstantSource clock,
+            MeterRegistry metrics,
+            @Nullable CommandService commands) {
         URI uri = URI.create(settings.url());
         if (uri.getHost() == null) {
             throw new TwinException(
@@ -112,20 +144,16 @@ public final class ExternalBrokerClient implements AutoCloseable {
             builder = builder.sslWithDefaultConfig();
         }
         Mqtt5AsyncClient client = builder.buildAsync();
-        ExternalBrokerClient self = new ExternalBrokerClient(client, registry, ingest, clock, metrics);
+        ExternalBrokerClient self = new ExternalBrokerClient(client, registry, ingest, clock, metrics, commands);
+        self.settings = settings;
         client.publishes(MqttGlobalPublishFilter.SUBSCRIBED, self::onPublish, true);
         try {
-            var connect = client.connectWith().cleanStart(false).sessionExpiryInterval(3600);
-            if (settings.username() != null) {
-                connect = connect.simpleAuth()
-                        .username(settings.username())
-                        .password((settings.password() == null ? "" : settings.password())
-                                .getBytes(StandardCharsets.UTF_8))
-                        .applySimpleAuth();
-            }
-            connect.send().get(30, TimeUnit.SECONDS);
+            self.sendConnect().get(30, TimeUnit.SECONDS);
             String prefix = settings.shared() ? "$share/" + settings.shareGroup() + "/" : "";
-            for (String kind : new String[] {"telemetry", "attrs"}) {
+            String[] kinds = commands == null
+                    ? new String[] {"telemetry", "attrs"}
+                    : new String[] {"telemetry", "attrs", "commands/ack"};
+            for (String kind : kinds) {
                 client.subscribeWith()
                         .topicFilter(prefix + "citytwin/+/devices/+/" + kind)
                         .qos(MqttQos.AT_LEAST_ONCE)
@@ -146,7 +174,69 @@ public final class ExternalBrokerClient implements AutoCloseable {
             throw new TwinException(ErrorType.INTERNAL_ERROR, "mqtt.external-failed", "Interrupted", e);
         }
         LOG.info("Subscribed to device topics at {}{}", settings.url(), settings.shared() ? " (shared)" : "");
+        if (commands != null) {
+            commands.addTransport(self::deliver);
+        }
         return self;
+    }
+
+    private CompletableFuture<?> sendConnect() {
+        Settings s = Objects.requireNonNull(settings);
+        var connect = client.connectWith().cleanStart(false).sessionExpiryInterval(3600);
+        if (s.username() != null) {
+            connect = connect.simpleAuth()
+                    .username(s.username())
+                    .password((s.password() == null ? "" : s.password()).getBytes(StandardCharsets.UTF_8))
+                    .applySimpleAuth();
+        }
+        return connect.send();
+    }
+
+    /** Publishes a command to the device's commands topic (QoS 1); true once the broker accepted it. */
+    private CompletableFuture<Boolean> deliver(Command c) {
+        try {
+            return client.publishWith()
+                    .topic(DeviceTopic.of(c.tenant(), c.device(), "commands"))
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .contentType("application/json")
+                    .payload(CommandCodec.render(c))
+                    .send()
+                    .handle((r, e) -> e == null && r.getError().isEmpty());
+        } catch (RuntimeException e) {
+            return CompletableFuture.completedFuture(false);
+        }
+    }
+
+    /*
+     * A message whose twin write failed is not acknowledged. The broker only sends an unacknowledged QoS 1 message
+     * again when the session resumes, so the client disconnects and reconnects with the same persistent session
+     * (cleanStart false): the broker then redelivers everything not acknowledged, the failed message included.
+     * One recovery at a time; messages acknowledged meanwhile are not redelivered.
+     */
+    private void recover() {
+        if (closed || !recovering.compareAndSet(false, true)) {
+            return;
+        }
+        failedWrites.increment();
+        LOG.warn(
+                "A durable write of a message from {} failed: reconnecting so that the broker redelivers it",
+                Objects.requireNonNull(settings).url());
+        CompletableFuture.runAsync(() -> {}, CompletableFuture.delayedExecutor(500, TimeUnit.MILLISECONDS))
+                .thenCompose(x -> client.disconnect())
+                .handle((x, e) -> null)
+                .thenCompose(x -> closed ? CompletableFuture.completedFuture(null) : sendConnect())
+                .whenComplete((x, e) -> {
+                    recovering.set(false);
+                    if (e != null && !closed) {
+                        LOG.warn("Reconnect to the MQTT broker failed; retrying", e);
+                        recover();
+                    }
+                });
+    }
+
+    /** Messages not acknowledged to the broker because their durable write failed (tests, metrics). */
+    public long failedWrites() {
+        return failedWrites.sum();
     }
 
     private void onPublish(Mqtt5Publish publish) {
@@ -154,6 +244,10 @@ public final class ExternalBrokerClient implements AutoCloseable {
         String topic = publish.getTopic().toString();
         Optional<DeviceTopic> t = DeviceTopic.parse(topic);
         Optional<Channel> channel = t.flatMap(DeviceTopic::channel);
+        if (commands != null && t.isPresent() && t.get().kind().equals("commands/ack")) {
+            onAck(t.get(), publish);
+            return;
+        }
         if (channel.isEmpty()) {
             refusals.refuse(topic, "external-topic", "not a device topic");
             publish.acknowledge();
@@ -169,7 +263,37 @@ public final class ExternalBrokerClient implements AutoCloseable {
             return;
         }
         byte[] payload = publish.getPayloadAsBytes();
-        ingest.submit(device.get(), channel.get(), payload).whenComplete((outcome, error) -> publish.acknowledge());
+        ingest.submit(device.get(), channel.get(), payload).whenComplete((outcome, error) -> {
+            if (outcome instanceof IngestOutcome.Failed) {
+                recover(); // not acknowledged: redelivered after the reconnect
+            } else {
+                publish.acknowledge();
+            }
+        });
+    }
+
+    private void onAck(DeviceTopic t, Mqtt5Publish publish) {
+        CommandService c = Objects.requireNonNull(commands);
+        byte[] payload = publish.getPayloadAsBytes();
+        Thread.ofVirtual().start(() -> {
+            try {
+                switch (CommandCodec.parseAck(payload, null)) {
+                    case CommandCodec.Ack a -> {
+                        if (c.ack(t.tenant(), t.device(), a.id(), a.ok(), a.info())
+                                == CommandService.AckResult.UNKNOWN) {
+                            refusals.refuse(
+                                    DeviceSessions.key(t.tenant(), t.device()),
+                                    "command-ack-unknown",
+                                    "acknowledgement of unknown command " + a.id());
+                        }
+                    }
+                    case CommandCodec.Invalid i ->
+                        refusals.refuse(DeviceSessions.key(t.tenant(), t.device()), "command-ack-invalid", i.reason());
+                }
+            } finally {
+                publish.acknowledge();
+            }
+        });
     }
 
     private Optional<Device> device(DeviceTopic t) {
@@ -186,6 +310,7 @@ public final class ExternalBrokerClient implements AutoCloseable {
     /** Disconnects (the broker keeps the session and queues QoS 1 messages until the node is back). */
     @Override
     public void close() {
+        closed = true;
         try {
             client.disconnect().get(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

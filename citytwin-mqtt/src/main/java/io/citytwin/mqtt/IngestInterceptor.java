@@ -16,6 +16,7 @@ import io.micrometer.core.instrument.Counter;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /*
  * How a device publish reaches the twin without a second network hop, and why a QoS 1 PUBACK means "durable":
@@ -39,10 +40,17 @@ final class IngestInterceptor implements PublishInboundInterceptor {
     private final Refusals refusals;
     private final MqttOptions options;
     private final Counter messagesIn;
+    private final @Nullable CommandChannel commands;
 
     IngestInterceptor(
-            IngestService ingest, DeviceSessions sessions, Refusals refusals, MqttOptions options, Counter in) {
+            IngestService ingest,
+            DeviceSessions sessions,
+            Refusals refusals,
+            MqttOptions options,
+            Counter in,
+            @Nullable CommandChannel commands) {
         this.ingest = ingest;
+        this.commands = commands;
         this.sessions = sessions;
         this.refusals = refusals;
         this.options = options;
@@ -69,15 +77,19 @@ final class IngestInterceptor implements PublishInboundInterceptor {
             return;
         }
         Optional<Channel> channel = topic.get().channel();
-        if (channel.isEmpty()) {
-            // commands/ack: the device's acknowledgement of a command; recorded as a message, nothing to write
-            output.preventPublishDelivery();
-            return;
-        }
         ByteBuffer buf = input.getPublishPacket().getPayload().orElse(ByteBuffer.allocate(0));
         byte[] payload = new byte[buf.remaining()];
         buf.duplicate().get(payload);
         Device d = device.get();
+        if (channel.isEmpty()) {
+            // commands/ack: the device's acknowledgement of a command
+            if (commands == null) {
+                output.preventPublishDelivery();
+            } else {
+                commands.onAck(d, who, payload, input.getPublishPacket().getQos() != Qos.AT_MOST_ONCE, output);
+            }
+            return;
+        }
         if (payload.length > options.maxMessageBytes()) {
             refusals.refuse(who, "size", payload.length + " bytes > " + options.maxMessageBytes());
             ingest.refused(

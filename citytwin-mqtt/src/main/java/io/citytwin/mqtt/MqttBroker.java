@@ -8,6 +8,7 @@ import com.hivemq.extension.sdk.api.parameter.ExtensionStartOutput;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStopInput;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStopOutput;
 import com.hivemq.extension.sdk.api.services.Services;
+import io.citytwin.command.CommandService;
 import io.citytwin.device.DeviceAuthenticator;
 import io.citytwin.ingest.IngestService;
 import io.citytwin.twin.ErrorType;
@@ -23,6 +24,7 @@ import java.nio.file.Path;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +57,21 @@ public final class MqttBroker implements AutoCloseable {
      */
     public static MqttBroker start(
             MqttOptions options, DeviceAuthenticator authenticator, IngestService ingest, MeterRegistry metrics) {
+        return start(options, authenticator, ingest, metrics, null);
+    }
+
+    /**
+     * Starts the broker with device commands: {@code commands} gets the broker as a transport (devices subscribed to
+     * their {@code commands} topic receive them in-process) and the acknowledgements devices publish.
+     *
+     * @throws TwinException {@code mqtt.port-in-use} when the port is taken; {@code mqtt.start-failed} otherwise
+     */
+    public static MqttBroker start(
+            MqttOptions options,
+            DeviceAuthenticator authenticator,
+            IngestService ingest,
+            MeterRegistry metrics,
+            @Nullable CommandService commands) {
         checkPortFree(options.host(), options.port());
         if (options.tls() != null) {
             checkPortFree(options.host(), options.tls().port());
@@ -77,14 +94,23 @@ public final class MqttBroker implements AutoCloseable {
                 .register(metrics);
         DeviceConnectAuthenticator auth = new DeviceConnectAuthenticator(authenticator, sessions, refusals);
         DeviceTopicAuthorizer acl = new DeviceTopicAuthorizer(refusals);
-        IngestInterceptor interceptor = new IngestInterceptor(ingest, sessions, refusals, options, in);
+        CommandChannel channel = commands == null ? null : new CommandChannel(commands, sessions, refusals);
+        IngestInterceptor interceptor = new IngestInterceptor(ingest, sessions, refusals, options, in, channel);
         ExtensionMain main = new ExtensionMain() {
             @Override
             public void extensionStart(ExtensionStartInput input, ExtensionStartOutput output) {
                 Services.securityRegistry().setAuthenticatorProvider(i -> auth);
                 Services.securityRegistry().setAuthorizerProvider(i -> acl);
-                Services.initializerRegistry()
-                        .setClientInitializer((i, client) -> client.addPublishInboundInterceptor(interceptor));
+                Services.initializerRegistry().setClientInitializer((i, client) -> {
+                    client.addPublishInboundInterceptor(interceptor);
+                    if (channel != null) {
+                        client.addSubackOutboundInterceptor(channel);
+                    }
+                });
+                if (channel != null) {
+                    channel.start(Services.publishService());
+                    Services.eventRegistry().setClientLifecycleEventListener(i -> channel);
+                }
                 var gauges = Services.metricRegistry().getGauges();
                 io.micrometer.core.instrument.Gauge.builder(
                                 "citytwin.mqtt.connections",
@@ -132,6 +158,9 @@ public final class MqttBroker implements AutoCloseable {
             Thread.currentThread().interrupt();
             closeQuietly(hivemq);
             throw new TwinException(ErrorType.INTERNAL_ERROR, "mqtt.start-failed", "Interrupted while starting", e);
+        }
+        if (channel != null) {
+            commands.addTransport(channel);
         }
         LOG.info("MQTT broker listening on {}:{}", options.host(), options.port());
         return new MqttBroker(hivemq, options, refusals);
@@ -206,7 +235,15 @@ public final class MqttBroker implements AutoCloseable {
                     .append(xml(tls.keystorePassword()))
                     .append("</password><private-key-password>")
                     .append(xml(tls.keystorePassword()))
-                    .append("</private-key-password></keystore><client-authentication-mode>")
+                    .append("</private-key-password></keystore>");
+            if (tls.truststore() != null) {
+                x.append("<truststore><path>")
+                        .append(xml(tls.truststore().toAbsolutePath().toString()))
+                        .append("</path><password>")
+                        .append(xml(tls.truststorePassword() == null ? "" : tls.truststorePassword()))
+                        .append("</password></truststore>");
+            }
+            x.append("<client-authentication-mode>")
                     .append(tls.clientAuth() ? "REQUIRED" : "OPTIONAL")
                     .append("</client-authentication-mode></tls></tls-tcp-listener>\n");
         }

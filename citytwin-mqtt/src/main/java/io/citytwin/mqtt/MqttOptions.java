@@ -47,8 +47,23 @@ public record MqttOptions(
      * @param keystore a JKS or PKCS#12 key store with the server key and certificate
      * @param keystorePassword its password (also used for the private key)
      * @param clientAuth whether clients must present a certificate (for devices bound to a certificate CN)
+     * @param truststore a JKS or PKCS#12 key store with the certificates (or CAs) client certificates are checked
+     *     against, or null for the JVM's default trust store
+     * @param truststorePassword its password, or null
      */
-    public record Tls(int port, Path keystore, String keystorePassword, boolean clientAuth) {}
+    public record Tls(
+            int port,
+            Path keystore,
+            String keystorePassword,
+            boolean clientAuth,
+            @Nullable Path truststore,
+            @Nullable String truststorePassword) {
+
+        /** A TLS listener that checks client certificates against the JVM's default trust store. */
+        public Tls(int port, Path keystore, String keystorePassword, boolean clientAuth) {
+            this(port, keystore, keystorePassword, clientAuth, null, null);
+        }
+    }
 
     /** These options with other limits. */
     public MqttOptions withLimits(int maxBytes, double perSecond, double burstSize) {

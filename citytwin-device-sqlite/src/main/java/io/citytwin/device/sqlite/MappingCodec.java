@@ -12,7 +12,7 @@ import java.util.List;
 
 /**
  * The JSON column form of a device's attribute mapping: {@code [{"field": "t", "attribute": "temperature",
- * "unitCode": "CEL", "scale": 0.1, "offset": -40.0, "type": "NUMBER"}, ...]}. Doubles are written in their shortest
+ * "unitCode": "CEL", "scale": 0.1, "offset": -40.0, "type": "NUMBER", "command": true}, ...]} ({@code command} only when true). Doubles are written in their shortest
  * exact form, so they read back bit for bit. Thread-safe (ObjectMapper is, once configured).
  */
 final class MappingCodec {
@@ -32,6 +32,9 @@ final class MappingCodec {
             o.put("scale", m.scale());
             o.put("offset", m.offset());
             o.put("type", m.type().name());
+            if (m.command()) {
+                o.put("command", true);
+            }
         }
         try {
             return JSON.writeValueAsString(array);
@@ -63,7 +66,8 @@ final class MappingCodec {
                     unit == null || unit.isNull() ? null : unit.asText(),
                     number(o, "scale"),
                     number(o, "offset"),
-                    ValueType.valueOf(text(o, "type"))));
+                    ValueType.valueOf(text(o, "type")),
+                    o.path("command").asBoolean(false)));
         }
         return mapping;
     }

@@ -170,6 +170,31 @@ public final class SqliteDeviceRegistry implements DeviceRegistry {
     }
 
     @Override
+    public List<Device> withCommands() {
+        synchronized (connection) {
+            checkOpen();
+            // the mapping column holds "command":true only for command mappings (MappingCodec): a cheap pre-filter
+            try (PreparedStatement p = connection.prepareStatement(
+                    "SELECT " + COLUMNS + " FROM devices WHERE mapping LIKE '%\"command\":true%'")) {
+                List<Device> out = new ArrayList<>();
+                try (ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) {
+                        Device d = decode(rs);
+                        if (d.mapping().stream().anyMatch(m -> m.command())) {
+                            out.add(d);
+                        }
+                    }
+                }
+                return out;
+            } catch (SQLException e) {
+                throw readFailed(e);
+            } finally {
+                endRead();
+            }
+        }
+    }
+
+    @Override
     public long count(TenantId tenant) {
         synchronized (connection) {
             checkOpen();

@@ -126,6 +126,38 @@ public abstract class DeviceRegistryContract {
     }
 
     @Test
+    void withCommands_findsOnlyDevicesWithACommandMappingInEveryTenant_afterReopen() {
+        Device lamp = new Device(
+                DeviceId.of("lamp-7"),
+                CITY_B,
+                EntityId.of("urn:ngsi-ld:Streetlight:lamp-7"),
+                "Streetlight",
+                new Credentials.Token(HASH),
+                PayloadFormat.JSON,
+                List.of(
+                        new FieldMapping("dim", "dimmingLevel", null, 0.5, 0.0, ValueType.NUMBER).withCommand(true),
+                        new FieldMapping("p", "power")),
+                null,
+                CREATED,
+                CREATED);
+        DeviceRegistry registry = open(dir);
+        registry.create(fullDevice(CITY_A, "ws-1"));
+        registry.create(lamp);
+        registry = reopen(registry);
+        try {
+            assertThat(registry.withCommands()).containsExactly(lamp);
+            assertThat(registry.get(CITY_B, lamp.id())
+                            .orElseThrow()
+                            .mapping()
+                            .get(0)
+                            .command())
+                    .isTrue();
+        } finally {
+            registry.close();
+        }
+    }
+
+    @Test
     void get_unknownDevice_isEmpty() {
         try (DeviceRegistry registry = open(dir)) {
             assertThat(registry.get(CITY_A, DeviceId.of("nope"))).isEmpty();

@@ -49,6 +49,22 @@ public final class InMemoryDeviceRegistry implements DeviceRegistry {
     }
 
     @Override
+    public List<Device> withCommands() {
+        synchronized (lock) {
+            checkOpen();
+            List<Device> out = new ArrayList<>();
+            for (TreeMap<DeviceId, Device> devices : tenants.values()) {
+                for (Device d : devices.values()) {
+                    if (d.mapping().stream().anyMatch(m -> m.command())) {
+                        out.add(d);
+                    }
+                }
+            }
+            return out;
+        }
+    }
+
+    @Override
     public List<Device> list(TenantId tenant, int offset, int limit) {
         DeviceRegistry.checkPaging(offset, limit);
         synchronized (lock) {
