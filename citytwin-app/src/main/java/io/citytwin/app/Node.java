@@ -56,6 +56,7 @@ public final class Node implements AutoCloseable {
     private final ApiServer api;
     private final DeviceIngest deviceIngest;
     private @Nullable NodeSubscriptions subscriptions;
+    private @Nullable NodeRules rules;
 
     private Node(
             SqliteTwinRepository repository,
@@ -157,6 +158,29 @@ public final class Node implements AutoCloseable {
         NodeSubscriptions subscriptions = NodeSubscriptions.start(dir, clock, twin, eventLog, contexts, codec, metrics);
         DeviceIngest deviceIngest = DeviceIngest.create(twin, clock, metrics, config.mqtt());
         IngestService ingest = deviceIngest.ingest;
+        // ---- rules and alarms (docs/rules.md)
+        NodeRules rules = null;
+        if (config.rules().enabled()) {
+            try {
+                rules = NodeRules.start(config.rules(), dir, clock, twin, eventLog, metrics);
+                io.citytwin.rule.RuleEngine engine = rules.engine();
+                deviceIngest.forward((device, channel, outcome, nanos) -> {
+                    if (outcome instanceof io.citytwin.ingest.IngestOutcome.Malformed) {
+                        engine.signal(device.tenant(), device.entityId(), "decodeErrors", 1L);
+                    }
+                });
+            } catch (RuntimeException e) {
+                deviceIngest.close();
+                subscriptions.close();
+                closeHistory(historyWriter, history);
+                devices.close();
+                repository.close();
+                throw e;
+            }
+        } else {
+            repository.forgetConsumer(io.citytwin.rule.RuleEngine.CONSUMER);
+        }
+        // ---- end rules
         ApiServer api = null;
         HistoryMaintenance maintenance = null;
         try {
@@ -175,6 +199,9 @@ public final class Node implements AutoCloseable {
             if (history != null) {
                 builder.history(history).temporal(config.history().instanceLimit(), clock);
             }
+            if (rules != null) {
+                builder.alarms(rules.alarms()).rules(rules.service());
+            }
             api = builder.build().start();
             deviceIngest.startMqtt(config.mqtt(), config.http().host(), dir, devices, authenticator, clock, metrics);
         } catch (RuntimeException e) {
@@ -185,6 +212,9 @@ public final class Node implements AutoCloseable {
                 maintenance.close();
             }
             deviceIngest.close();
+            if (rules != null) {
+                rules.close();
+            }
             subscriptions.close();
             closeHistory(historyWriter, history);
             devices.close();
@@ -204,6 +234,7 @@ public final class Node implements AutoCloseable {
                 api,
                 deviceIngest);
         node.subscriptions = subscriptions;
+        node.rules = rules;
         return node;
     }
 
@@ -225,6 +256,21 @@ public final class Node implements AutoCloseable {
 
     public Twin twin() {
         return twin;
+    }
+
+    /** The alarm service (contract C: {@code addListener} for the live feed); empty when rules are off. */
+    public java.util.Optional<io.citytwin.alarm.AlarmService> alarms() {
+        return rules == null ? java.util.Optional.empty() : java.util.Optional.of(rules.alarms());
+    }
+
+    /** The rules engine; empty when rules are off. */
+    public java.util.Optional<io.citytwin.rule.RuleEngine> rules() {
+        return rules == null ? java.util.Optional.empty() : java.util.Optional.of(rules.engine());
+    }
+
+    /** The directory of hot-reloaded rule files; empty when rules are off. */
+    public java.util.Optional<Path> rulesDir() {
+        return rules == null ? java.util.Optional.empty() : java.util.Optional.of(rules.rulesDir());
     }
 
     public EntityCodec codec() {
@@ -258,6 +304,9 @@ public final class Node implements AutoCloseable {
             maintenance.close();
         }
         deviceIngest.close();
+        if (rules != null) {
+            rules.close();
+        }
         if (subscriptions != null) {
             subscriptions.close();
         }

@@ -105,6 +105,32 @@ final class Evaluators {
         }
     }
 
+    /** Whether the condition reads an attribute of a related entity (re-evaluated on ticks). */
+    static boolean hasRelated(Condition c) {
+        List<String> l = new ArrayList<>();
+        relatedNames(c, l);
+        return !l.isEmpty();
+    }
+
+    private static void relatedNames(Condition c, List<String> out) {
+        switch (c) {
+            case Condition.Compare x -> {
+                if (x.left() instanceof Value.Related || x.right() instanceof Value.Related) {
+                    out.add("related");
+                }
+            }
+            case Condition.All x -> x.conditions().forEach(y -> relatedNames(y, out));
+            case Condition.Any x -> x.conditions().forEach(y -> relatedNames(y, out));
+            case Condition.Not x -> relatedNames(x.condition(), out);
+            case Condition.For x -> relatedNames(x.condition(), out);
+            case Condition.Sequence x -> {
+                relatedNames(x.first(), out);
+                relatedNames(x.then(), out);
+            }
+            default -> {}
+        }
+    }
+
     /** Whether the condition has an absence part (it wants every sample and a seed from the twin). */
     static boolean hasAbsence(Condition c) {
         return switch (c) {
@@ -152,6 +178,15 @@ final class Evaluators {
                 ctx.note(Ctx.label(c.right()), r);
             }
             return last = c.op().test(l, r);
+        }
+
+        @Override
+        boolean tick(Ctx ctx) {
+            // a related entity may change while this one is silent (a lamp whose cabinet tripped)
+            if (ctx.entity != null && (c.left() instanceof Value.Related || c.right() instanceof Value.Related)) {
+                return event(ctx);
+            }
+            return last;
         }
     }
 
@@ -288,7 +323,7 @@ final class Evaluators {
 
         @Override
         boolean timed() {
-            return w.kind() == Condition.WindowKind.TUMBLING && w.size() != null;
+            return w.size() != null;
         }
 
         @Override
@@ -339,10 +374,28 @@ final class Evaluators {
 
         @Override
         boolean tick(Ctx c) {
-            if (w.kind() == Condition.WindowKind.TUMBLING && w.size() != null) {
+            if (w.size() == null) {
+                return last;
+            }
+            if (w.kind() == Condition.WindowKind.TUMBLING) {
                 return emit(c, c.now.toEpochMilli());
             }
-            return last;
+            // sliding: samples age out as time passes even when none arrive (a burst of errors ends)
+            long now = c.now.toEpochMilli();
+            int drop = 0;
+            while (drop < n && times[drop] <= now - sizeMs - grace) {
+                drop++;
+            }
+            if (drop == 0) {
+                return last;
+            }
+            removeFirst(drop);
+            double agg = n == 0
+                    ? (w.aggregate() == Condition.Aggregate.COUNT || w.aggregate() == Condition.Aggregate.SUM
+                            ? 0
+                            : Double.NaN)
+                    : aggregate(times, vals, n);
+            return decide(c, agg);
         }
 
         private boolean emit(Ctx c, long watermark) {

@@ -314,9 +314,10 @@ public final class RuleEngine implements AutoCloseable {
 
     /**
      * Feeds a reading that is not in the twin (e.g. a device's decode error) as a sample of {@code attribute} on the
-     * entity; it is evaluated with the next batch or tick. Never blocks.
+     * entity, at the entity's own latest event time (so a signal never moves a simulated timeline); it is evaluated
+     * with the next batch or tick. Never blocks.
      */
-    public void signal(TenantId tenant, EntityId entity, String attribute, Object value, Instant observedAt) {
+    public void signal(TenantId tenant, EntityId entity, String attribute, Object value) {
         if (twin == null) {
             return;
         }
@@ -328,6 +329,18 @@ public final class RuleEngine implements AutoCloseable {
         }
         if (current == null) {
             return;
+        }
+        Instant observedAt = null;
+        for (List<Attribute> l : current.attributes().values()) {
+            for (Attribute a : l) {
+                if (a.observedAt() != null
+                        && (observedAt == null || a.observedAt().isAfter(observedAt))) {
+                    observedAt = a.observedAt();
+                }
+            }
+        }
+        if (observedAt == null) {
+            observedAt = clock.instant();
         }
         String name = Names.expand(attribute);
         Attribute a = Attribute.property(value).withObservedAt(observedAt);
@@ -524,7 +537,7 @@ public final class RuleEngine implements AutoCloseable {
                 EntityState st = e.getValue();
                 Watermark wm = watermarks.get(k.tenant);
                 Instant now = wm == null ? wall : wm.now(wall);
-                ctx.reset(k.tenant, null, now, now);
+                ctx.reset(k.tenant, c.related ? lookup(k) : null, now, now);
                 try {
                     evaluations++;
                     boolean holds = st.cond.tick(ctx);
@@ -767,6 +780,7 @@ public final class RuleEngine implements AutoCloseable {
         final boolean absence;
         final boolean timed;
         final boolean writesValue;
+        final boolean related;
         final Map<Key, EntityState> states = new LinkedHashMap<>();
         final ArrayDeque<TraceEntry> trace;
         long sampled;
@@ -783,7 +797,9 @@ public final class RuleEngine implements AutoCloseable {
             Evaluators.Node probe = Evaluators.build(rule.condition(), rule.grace());
             Evaluators.Node probeClear =
                     rule.clearCondition() == null ? null : Evaluators.build(rule.clearCondition(), rule.grace());
-            this.timed = probe.timed() || (probeClear != null && probeClear.timed());
+            this.related = Evaluators.hasRelated(rule.condition())
+                    || (rule.clearCondition() != null && Evaluators.hasRelated(rule.clearCondition()));
+            this.timed = related || probe.timed() || (probeClear != null && probeClear.timed());
             boolean wv = false;
             for (Outcome o : rule.outcomes()) {
                 wv |= o instanceof Outcome.SetAttribute s && "$value".equals(s.value());
