@@ -162,7 +162,7 @@ public final class Node implements AutoCloseable {
         NodeRules rules = null;
         if (config.rules().enabled()) {
             try {
-                rules = NodeRules.start(config.rules(), dir, clock, twin, eventLog, metrics);
+                rules = NodeRules.start(config.rules(), dir, clock, twin, eventLog, contexts, metrics);
                 io.citytwin.rule.RuleEngine engine = rules.engine();
                 deviceIngest.forward((device, channel, outcome, nanos) -> {
                     if (outcome instanceof io.citytwin.ingest.IngestOutcome.Malformed) {
@@ -266,6 +266,11 @@ public final class Node implements AutoCloseable {
     /** The rules engine; empty when rules are off. */
     public java.util.Optional<io.citytwin.rule.RuleEngine> rules() {
         return rules == null ? java.util.Optional.empty() : java.util.Optional.of(rules.engine());
+    }
+
+    /** The last error of each rejected rule file, by file name (empty when every file loaded). */
+    public Map<String, String> ruleFileErrors() {
+        return rules == null ? Map.of() : rules.fileErrors();
     }
 
     /** The directory of hot-reloaded rule files; empty when rules are off. */

@@ -83,7 +83,10 @@ final class NodeRules implements AutoCloseable {
             InstantSource clock,
             Twin twin,
             EventLog log,
+            io.citytwin.ngsild.ContextResolver contexts,
             MeterRegistry metrics) {
+        io.citytwin.ngsild.LdContext core = contexts.core();
+        java.util.function.UnaryOperator<String> names = n -> n.contains(":") ? n : core.expandTerm(n);
         AlarmsDb db = AlarmsDb.open(dataDir, clock);
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "rules-tick");
@@ -93,7 +96,11 @@ final class NodeRules implements AutoCloseable {
         RuleEngine engine = null;
         try {
             AlarmService alarms = new AlarmService(
-                    new SqliteAlarmStore(db), twin, clock, (problem, cause) -> LOG.warn("Alarms: {}", problem, cause));
+                    new SqliteAlarmStore(db),
+                    twin,
+                    clock,
+                    (problem, cause) -> LOG.warn("Alarms: {}", problem, cause),
+                    names);
             engine = new RuleEngine(
                     log,
                     twin,
@@ -101,7 +108,7 @@ final class NodeRules implements AutoCloseable {
                     clock,
                     RuleEngine.Options.DEFAULTS,
                     (problem, cause) -> LOG.warn("Rules: {}", problem, cause));
-            RuleService service = new RuleService(engine, new SqliteRuleStore(db), clock);
+            RuleService service = new RuleService(engine, new SqliteRuleStore(db), clock, names);
             List<String> packs = config.packs() == null ? BUNDLED_PACKS : config.packs();
             for (String pack : packs) {
                 loadPack(service, pack);

@@ -62,6 +62,7 @@ public final class AlarmService {
     private final BiConsumer<String, @Nullable Throwable> problems;
     private final List<AlarmListener> listeners = new CopyOnWriteArrayList<>();
     private final Object lock = new Object();
+    private final java.util.function.UnaryOperator<String> names;
 
     /**
      * @param store where alarms are kept
@@ -75,6 +76,20 @@ public final class AlarmService {
             @Nullable Twin twin,
             InstantSource clock,
             BiConsumer<String, @Nullable Throwable> problems) {
+        this(store, twin, clock, problems, n -> Ngsi.DEFAULT_VOCAB + n);
+    }
+
+    /**
+     * @param names expands the attribute names of the mirrored Alert entities (the core @context's term expansion,
+     *     so {@code description} is the dc:description clients see)
+     */
+    public AlarmService(
+            AlarmStore store,
+            @Nullable Twin twin,
+            InstantSource clock,
+            BiConsumer<String, @Nullable Throwable> problems,
+            java.util.function.UnaryOperator<String> names) {
+        this.names = Objects.requireNonNull(names);
         this.store = Objects.requireNonNull(store);
         this.twin = twin;
         this.clock = Objects.requireNonNull(clock);
@@ -399,8 +414,8 @@ public final class AlarmService {
         }
     }
 
-    private static void put(Map<String, List<Attribute>> attrs, String name, Attribute a) {
-        attrs.put(Ngsi.DEFAULT_VOCAB + name, List.of(a));
+    private void put(Map<String, List<Attribute>> attrs, String name, Attribute a) {
+        attrs.put(names.apply(name), List.of(a));
     }
 
     private static String sdmSeverity(Severity s) {

@@ -11,8 +11,12 @@ final class Names {
         if (name.contains(":")) {
             return name;
         }
+        // the terms of the NGSI-LD core @context (v1.9) most likely to be used as attribute names; a node passes the
+        // full core context expansion instead (RuleParser.parse with an expander)
         return switch (name) {
-            case "location", "observationSpace", "operationSpace" -> Ngsi.CORE + name;
+            case "location", "observationSpace", "operationSpace", "status", "errors", "error", "data", "scope" ->
+                Ngsi.CORE + name;
+            case "description" -> "http://purl.org/dc/terms/description";
             default -> Ngsi.DEFAULT_VOCAB + name;
         };
     }

@@ -56,8 +56,11 @@ public final class RuleParser {
     private static final int MAX_DEPTH = 16;
 
     private final List<RuleProblem> problems = new ArrayList<>();
+    private final java.util.function.UnaryOperator<String> expand;
 
-    private RuleParser() {}
+    private RuleParser(java.util.function.UnaryOperator<String> expand) {
+        this.expand = expand;
+    }
 
     /**
      * Parses one rule.
@@ -67,7 +70,17 @@ public final class RuleParser {
      * @throws RuleException with every problem when the definition is invalid
      */
     public static Rule parse(@Nullable Object tree, String origin) {
-        RuleParser p = new RuleParser();
+        return parse(tree, origin, Names::expand);
+    }
+
+    /**
+     * Parses one rule, expanding attribute and type names with {@code expand} (the node passes the core @context's
+     * term expansion, so that {@code status} or {@code description} mean what they mean in the NGSI-LD API).
+     *
+     * @throws RuleException with every problem when the definition is invalid
+     */
+    public static Rule parse(@Nullable Object tree, String origin, java.util.function.UnaryOperator<String> expand) {
+        RuleParser p = new RuleParser(expand);
         Rule r = null;
         try {
             r = p.rule(tree);
@@ -86,8 +99,13 @@ public final class RuleParser {
 
     /** Every problem of the definition; empty when it is a valid rule. */
     public static List<RuleProblem> validate(@Nullable Object tree) {
+        return validate(tree, Names::expand);
+    }
+
+    /** Every problem of the definition, names expanded with {@code expand}; empty when it is a valid rule. */
+    public static List<RuleProblem> validate(@Nullable Object tree, java.util.function.UnaryOperator<String> expand) {
         try {
-            parse(tree, "definition");
+            parse(tree, "definition", expand);
             return List.of();
         } catch (RuleException e) {
             return e.problems();
@@ -191,11 +209,11 @@ public final class RuleParser {
         List<String> types = new ArrayList<>();
         Object t = m.containsKey("types") ? m.get("types") : m.get("type");
         if (t instanceof String s && !s.isBlank()) {
-            types.add(Names.expand(s));
+            types.add(expand.apply(s));
         } else if (t instanceof List<?> l && !l.isEmpty()) {
             for (int i = 0; i < l.size(); i++) {
                 if (l.get(i) instanceof String s && !s.isBlank()) {
-                    types.add(Names.expand(s));
+                    types.add(expand.apply(s));
                 } else {
                     problem(path + ".types[" + i + "]", "must be an entity type name");
                 }
@@ -216,7 +234,7 @@ public final class RuleParser {
         String qs = string(m, "q", path, false);
         if (qs != null) {
             try {
-                q = QueryParser.parse(qs).mapNames(Names::expand);
+                q = QueryParser.parse(qs).mapNames(expand);
             } catch (TwinException e) {
                 problem(at(path, "q"), e.detail());
             }
@@ -637,9 +655,9 @@ public final class RuleParser {
         }
         if (m.containsKey("related")) {
             String rel = string(m, "related", path, true);
-            return rel == null ? null : new Value.Related(Names.expand(rel), Names.expand(attr), times);
+            return rel == null ? null : new Value.Related(expand.apply(rel), expand.apply(attr), times);
         }
-        return new Value.Attr(Names.expand(attr), times);
+        return new Value.Attr(expand.apply(attr), times);
     }
 
     /** A value given on its own: a name, a constant, or an object. */
@@ -649,7 +667,7 @@ public final class RuleParser {
                 problem(path, "must not be blank");
                 return null;
             }
-            return new Value.Attr(Names.expand(s), 1);
+            return new Value.Attr(expand.apply(s), 1);
         }
         if (tree instanceof Number n) {
             if (!Double.isFinite(n.doubleValue())) {
@@ -691,7 +709,7 @@ public final class RuleParser {
         }
         for (int i = 0; i < l.size(); i++) {
             if (l.get(i) instanceof String s && !s.isBlank()) {
-                out.add(Names.expand(s));
+                out.add(expand.apply(s));
             } else {
                 problem(path + "[" + i + "]", "must be an attribute name");
             }
@@ -753,7 +771,7 @@ public final class RuleParser {
                                 severity,
                                 description == null ? type + " on {id}" : description,
                                 autoClear == null || autoClear,
-                                via == null ? null : Names.expand(via)));
+                                via == null ? null : expand.apply(via)));
                     }
                 }
                 case "set" -> {
@@ -768,7 +786,7 @@ public final class RuleParser {
                         problem(at(op, "clearValue"), "must be a string, number or boolean");
                     }
                     if (attr != null && scalar(value)) {
-                        out.add(new Outcome.SetAttribute(Names.expand(attr), value, clear));
+                        out.add(new Outcome.SetAttribute(expand.apply(attr), value, clear));
                     }
                 }
                 case "emit" -> {

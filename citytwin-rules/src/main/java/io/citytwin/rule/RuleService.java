@@ -57,14 +57,27 @@ public final class RuleService {
     /** origin -> ids it defines (files and packs). */
     private final Map<String, List<String>> byOrigin = new TreeMap<>();
 
-    /** Loads the API rules from the store into the engine. */
+    private final java.util.function.UnaryOperator<String> expand;
+
+    /** Loads the API rules from the store into the engine; names expand as in the default @context. */
     public RuleService(RuleEngine engine, RuleStore store, InstantSource clock) {
+        this(engine, store, clock, Names::expand);
+    }
+
+    /**
+     * Loads the API rules from the store into the engine.
+     *
+     * @param expand expands attribute and type names of rule definitions (the core @context's term expansion)
+     */
+    public RuleService(
+            RuleEngine engine, RuleStore store, InstantSource clock, java.util.function.UnaryOperator<String> expand) {
         this.engine = Objects.requireNonNull(engine);
         this.store = Objects.requireNonNull(store);
         this.clock = Objects.requireNonNull(clock);
+        this.expand = Objects.requireNonNull(expand);
         for (RuleStore.StoredRule s : store.list()) {
             try {
-                Rule r = RuleParser.parse(s.definition(), "stored rule " + s.id())
+                Rule r = RuleParser.parse(s.definition(), "stored rule " + s.id(), expand)
                         .withVersion(s.version());
                 put(new Entry(r, Source.API, "api"));
             } catch (RuleException e) {
@@ -105,10 +118,10 @@ public final class RuleService {
                     "request body", List.of(new RuleProblem("id", "differs from the id in the URL '" + id + "'")));
         }
         d.remove("version");
-        RuleParser.parse(d, "request body"); // validate before storing
+        RuleParser.parse(d, "request body", expand); // validate before storing
         synchronized (this) {
             RuleStore.StoredRule s = store.save(id, d, clock.instant());
-            Rule r = RuleParser.parse(s.definition(), "request body").withVersion(s.version());
+            Rule r = RuleParser.parse(s.definition(), "request body", expand).withVersion(s.version());
             Entry e = new Entry(r, Source.API, "api");
             put(e);
             return e;
@@ -133,7 +146,7 @@ public final class RuleService {
 
     /** Every problem of a definition; empty when valid. */
     public List<RuleProblem> validate(Object definition) {
-        return RuleParser.validate(definition);
+        return RuleParser.validate(definition, expand);
     }
 
     /** The latest traced evaluations of the rule. */
@@ -157,7 +170,7 @@ public final class RuleService {
             String prefix =
                     items.size() == 1 && !(content instanceof List<?>) && !isWrapped(content) ? "" : "rules[" + i + "]";
             try {
-                rules.add(RuleParser.parse(items.get(i), origin));
+                rules.add(RuleParser.parse(items.get(i), origin, expand));
             } catch (RuleException e) {
                 for (RuleProblem p : e.problems()) {
                     problems.add(new RuleProblem(
