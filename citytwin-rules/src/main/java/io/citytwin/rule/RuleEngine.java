@@ -110,7 +110,7 @@ public final class RuleEngine implements AutoCloseable {
     private final Map<TenantId, Watermark> watermarks = new HashMap<>();
     private final Set<List<String>> restored = new HashSet<>();
     private final List<RuleEventListener> listeners = new CopyOnWriteArrayList<>();
-    private final ConcurrentLinkedQueue<ChangeEvent> signals = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Signal> signals = new ConcurrentLinkedQueue<>();
     private EventLog.@Nullable Subscription subscription;
     private volatile long processed;
     private long evaluations;
@@ -314,38 +314,36 @@ public final class RuleEngine implements AutoCloseable {
 
     /**
      * Feeds a reading that is not in the twin (e.g. a device's decode error) as a sample of {@code attribute} on the
-     * entity, at the entity's own latest event time (so a signal never moves a simulated timeline); it is evaluated
-     * with the next batch or tick. Never blocks.
+     * entity; it is evaluated with the next batch or tick, at the tenant's watermark (the newest event time, so a
+     * signal follows a simulated timeline too). Never blocks.
      */
     public void signal(TenantId tenant, EntityId entity, String attribute, Object value) {
-        if (twin == null) {
-            return;
-        }
+        signals.add(new Signal(tenant, entity, Names.expand(attribute), Json.freeze(value)));
+    }
+
+    private record Signal(TenantId tenant, EntityId entity, String attribute, Object value) {}
+
+    private @Nullable ChangeEvent event(Signal s) {
         Entity current;
         try {
-            current = twin.find(tenant, entity).orElse(null);
+            current = twin == null ? null : twin.find(s.tenant(), s.entity()).orElse(null);
         } catch (TwinException e) {
-            return;
+            return null;
         }
         if (current == null) {
-            return;
+            return null;
         }
-        Instant observedAt = null;
-        for (List<Attribute> l : current.attributes().values()) {
-            for (Attribute a : l) {
-                if (a.observedAt() != null
-                        && (observedAt == null || a.observedAt().isAfter(observedAt))) {
-                    observedAt = a.observedAt();
-                }
-            }
-        }
-        if (observedAt == null) {
-            observedAt = clock.instant();
-        }
-        String name = Names.expand(attribute);
-        Attribute a = Attribute.property(value).withObservedAt(observedAt);
-        signals.add(new ChangeEvent(
-                tenant, entity, ChangeKind.UPDATED, current, current.withInstance(name, a), Set.of(name), observedAt));
+        Watermark wm = watermarks.get(s.tenant());
+        Instant at = wm == null ? clock.instant() : wm.now(clock.instant());
+        Attribute a = Attribute.property(s.value()).withObservedAt(at);
+        return new ChangeEvent(
+                s.tenant(),
+                s.entity(),
+                ChangeKind.UPDATED,
+                current,
+                current.withInstance(s.attribute(), a),
+                Set.of(s.attribute()),
+                at);
     }
 
     /** Evaluates the rules on these events, in order (the event log consumer calls this; so can tests). */
@@ -357,9 +355,12 @@ public final class RuleEngine implements AutoCloseable {
     }
 
     private void drainSignals() {
-        ChangeEvent s;
+        Signal s;
         while ((s = signals.poll()) != null) {
-            one(s);
+            ChangeEvent e = event(s);
+            if (e != null) {
+                one(e);
+            }
         }
     }
 
