@@ -204,10 +204,12 @@ final class Evaluators {
     static final class ThresholdNode extends Node {
         private final Condition.Threshold c;
         private final String label;
+        private final String bound;
 
         ThresholdNode(Condition.Threshold c) {
             this.c = c;
             this.label = Ctx.label(c.value());
+            this.bound = c.op().symbol() + " " + c.raise() + (c.clear() != c.raise() ? " (clear at " + c.clear() + ")" : "");
         }
 
         @Override
@@ -217,10 +219,7 @@ final class Evaluators {
             }
             double v = ctx.number(c.value());
             ctx.note(label, v);
-            ctx.note(
-                    "threshold",
-                    c.op().symbol() + " " + c.raise()
-                            + (c.clear() != c.raise() ? " (clear at " + c.clear() + ")" : ""));
+            ctx.note("threshold", bound);
             ctx.value = v;
             return last = hysteresis(last, v, c.op(), c.raise(), c.clear());
         }
@@ -303,6 +302,7 @@ final class Evaluators {
     static final class WindowNode extends Node {
         private final Condition.Window w;
         private final String label;
+        private final String bound;
         private final long sizeMs;
         private long[] times = new long[8];
         private double[] vals = new double[8];
@@ -314,6 +314,7 @@ final class Evaluators {
         WindowNode(Condition.Window w, Duration grace) {
             this.w = w;
             this.grace = grace.toMillis();
+            this.bound = w.op().symbol() + " " + w.raise();
             this.sizeMs = w.size() == null ? 0 : w.size().toMillis();
             this.label = w.aggregate().name().toLowerCase(java.util.Locale.ROOT)
                     + (w.aggregate() == Condition.Aggregate.PERCENTILE ? "(" + w.percentile() + ")" : "") + "("
@@ -425,7 +426,7 @@ final class Evaluators {
 
         private boolean decide(Ctx c, double agg) {
             c.note(label, agg);
-            c.note("threshold", w.op().symbol() + " " + w.raise());
+            c.note("threshold", bound);
             if (!Double.isNaN(agg)) {
                 c.value = agg;
             }

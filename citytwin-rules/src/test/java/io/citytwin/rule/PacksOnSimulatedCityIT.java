@@ -40,7 +40,7 @@ import org.junit.jupiter.api.Test;
  * alarm is a true positive when it matches a fault that way. The first simulated day is warm-up (baselines), so only
  * faults and alarms starting after it count. Replay: the seed is printed.
  */
-class PacksOnSimulatedCityTest {
+class PacksOnSimulatedCityIT {
     private static final long SEED = 21;
     private static final Map<Fault.Type, String> ALARM = new EnumMap<>(Map.of(
             Fault.Type.LAMP_FAILURE, "lighting.lamp-failure",
