@@ -109,6 +109,9 @@ final class NodeRules implements AutoCloseable {
                     RuleEngine.Options.DEFAULTS,
                     (problem, cause) -> LOG.warn("Rules: {}", problem, cause));
             RuleService service = new RuleService(engine, new SqliteRuleStore(db), clock, names);
+            for (String problem : service.startupProblems()) {
+                LOG.error("Rules: {}", problem);
+            }
             List<String> packs = config.packs() == null ? BUNDLED_PACKS : config.packs();
             for (String pack : packs) {
                 loadPack(service, pack);

@@ -209,7 +209,8 @@ final class Evaluators {
         ThresholdNode(Condition.Threshold c) {
             this.c = c;
             this.label = Ctx.label(c.value());
-            this.bound = c.op().symbol() + " " + c.raise() + (c.clear() != c.raise() ? " (clear at " + c.clear() + ")" : "");
+            this.bound =
+                    c.op().symbol() + " " + c.raise() + (c.clear() != c.raise() ? " (clear at " + c.clear() + ")" : "");
         }
 
         @Override

@@ -1,7 +1,5 @@
 package io.citytwin.rule;
 
-import io.citytwin.twin.ErrorType;
-import io.citytwin.twin.TwinException;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -57,6 +55,8 @@ public final class RuleService {
     /** origin -> ids it defines (files and packs). */
     private final Map<String, List<String>> byOrigin = new TreeMap<>();
 
+    private final List<String> startupProblems = new ArrayList<>();
+
     private final java.util.function.UnaryOperator<String> expand;
 
     /** Loads the API rules from the store into the engine; names expand as in the default @context. */
@@ -81,11 +81,15 @@ public final class RuleService {
                         .withVersion(s.version());
                 put(new Entry(r, Source.API, "api"));
             } catch (RuleException e) {
-                // a definition stored by an older version that this one no longer accepts: keep it stored, skip it
-                throw new TwinException(
-                        ErrorType.INTERNAL_ERROR, "rule.stored-invalid", e.detail() + " (fix it with PUT)", e);
+                // stored by a version that accepted it; this one does not: keep it stored, skip it, say so
+                startupProblems.add(e.detail() + " (replace it with PUT /api/v1/rules/" + s.id() + ")");
             }
         }
+    }
+
+    /** Stored API rules this version could not load (skipped, still stored), as messages. */
+    public List<String> startupProblems() {
+        return List.copyOf(startupProblems);
     }
 
     /** Every rule in force, by id. */

@@ -47,15 +47,15 @@ class RuleEngineTest {
                 m(
                         "id", "burst",
                         "scope", m("types", l("Sensor")),
-                        "when", m("attribute", "errors", "above", 0),
+                        "when", m("attribute", "faults", "above", 0),
                         "then", l(m("alarm", m("type", "device.decode-errors", "autoClear", false)))),
                 "test");
         h.engine.put(r);
         h.create("urn:ngsi-ld:Sensor:1", "Sensor");
         for (int i = 0; i < 3; i++) {
-            h.set("urn:ngsi-ld:Sensor:1", "errors", 1L);
+            h.set("urn:ngsi-ld:Sensor:1", "faults", 1L);
             h.clock.advance(Duration.ofMinutes(1));
-            h.set("urn:ngsi-ld:Sensor:1", "errors", 0L);
+            h.set("urn:ngsi-ld:Sensor:1", "faults", 0L);
         }
         assertThat(h.open()).singleElement().satisfies(a -> {
             assertThat(a.count()).isEqualTo(3);
