@@ -31,6 +31,8 @@ final class Ctx {
     Instant now = Instant.EPOCH;
     /** A sample older than the newest one of the entity, within the grace: only windows and detectors take it. */
     boolean outOfOrder;
+    /** Whether {@link #t} is an observedAt (false: the change's own time stands in). */
+    boolean observed = true;
     /** Seeding from the twin at start: only absence takes it. */
     boolean seed;
 
@@ -51,6 +53,7 @@ final class Ctx {
         this.now = now;
         this.outOfOrder = false;
         this.seed = false;
+        this.observed = true;
         this.changed = Set.of();
         this.value = Double.NaN;
         this.trace.clear();

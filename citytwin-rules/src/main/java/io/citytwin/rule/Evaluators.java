@@ -552,6 +552,7 @@ final class Evaluators {
     static final class AbsentNode extends Node {
         private final Condition.Absent a;
         private @Nullable Instant lastSeen;
+        private boolean lastSeenObserved;
 
         AbsentNode(Condition.Absent a) {
             this.a = a;
@@ -571,8 +572,13 @@ final class Evaluators {
                     break;
                 }
             }
-            if (seen && (lastSeen == null || c.t.isAfter(lastSeen))) {
+            // an observed time replaces a stand-in (the creation time of an entity fed with past observations)
+            if (seen
+                    && (lastSeen == null
+                            || (c.observed && !lastSeenObserved)
+                            || (c.observed == lastSeenObserved && c.t.isAfter(lastSeen)))) {
                 lastSeen = c.t;
+                lastSeenObserved = c.observed;
             }
             return last = check(c, c.seed ? c.now : c.t);
         }

@@ -381,7 +381,10 @@ public final class RuleEngine implements AutoCloseable {
             return;
         }
         Watermark wm = watermarks.computeIfAbsent(e.tenant(), t -> new Watermark());
-        wm.advance(eventTime(e, cur, null), clock.instant());
+        Instant observed = observedTime(e, cur, null);
+        if (observed != null) {
+            wm.advance(observed, clock.instant());
+        }
         for (int i = 0; i < candidates.size(); i++) {
             Compiled c = candidates.get(i);
             try {
@@ -412,8 +415,12 @@ public final class RuleEngine implements AutoCloseable {
         return out;
     }
 
-    /** The event time of a change: the newest observedAt among the changed (watched) attributes, else its time. */
-    private static Instant eventTime(ChangeEvent e, Entity cur, @Nullable Set<String> watched) {
+    /**
+     * The observed time of a change: the newest observedAt among the changed (watched) attributes, or null when they
+     * carry none (the change's own time then stands in, but does not move watermarks: an entity created through the
+     * API now must not make a simulated past timeline look late).
+     */
+    private static @Nullable Instant observedTime(ChangeEvent e, Entity cur, @Nullable Set<String> watched) {
         Instant t = null;
         for (String name : e.changedAttributes()) {
             if (watched != null && !watched.isEmpty() && !watched.contains(name)) {
@@ -426,7 +433,7 @@ public final class RuleEngine implements AutoCloseable {
                 }
             }
         }
-        return t == null ? e.at() : t;
+        return t;
     }
 
     private void evaluate(Compiled c, ChangeEvent e, Entity cur, Watermark wm) {
@@ -454,10 +461,14 @@ public final class RuleEngine implements AutoCloseable {
         if (st == null) {
             st = newState(c, k);
         }
-        Instant t = eventTime(e, cur, c.watched);
+        Instant observed = observedTime(e, cur, c.watched);
+        Instant t = observed != null ? observed : e.at();
         ctx.reset(k.tenant, cur, t, wm.now(clock.instant()));
         ctx.changed = e.changedAttributes();
-        if (st.maxT != null && t.isBefore(st.maxT)) {
+        ctx.observed = observed != null;
+        if (observed == null) {
+            // no event time of its own: evaluated as of now, never late
+        } else if (st.maxT != null && t.isBefore(st.maxT)) {
             if (t.isBefore(st.maxT.minus(r.grace()))) {
                 dropped++;
                 ctx.note("newest", st.maxT.toString());
@@ -567,15 +578,21 @@ public final class RuleEngine implements AutoCloseable {
                     if (c.states.containsKey(k) || !c.rule.scope().matches(e)) {
                         continue;
                     }
-                    Instant last = lastUpdate(e, c.watched);
+                    Instant last = lastUpdate(e, c.watched, true);
+                    boolean observedLast = last != null;
+                    if (last == null) {
+                        last = lastUpdate(e, c.watched, false);
+                    }
                     if (last == null) {
                         continue;
                     }
-                    Watermark wm = watermarks.computeIfAbsent(tenant, t -> new Watermark());
-                    wm.advance(last, wall);
+                    if (observedLast) {
+                        watermarks.computeIfAbsent(tenant, t -> new Watermark()).advance(last, wall);
+                    }
                     EntityState st = newState(c, k);
                     ctx.reset(tenant, e, last, last);
                     ctx.seed = true;
+                    ctx.observed = observedLast;
                     ctx.changed = e.attributes().keySet();
                     st.cond.event(ctx);
                     if (st.clear != null) {
@@ -586,20 +603,20 @@ public final class RuleEngine implements AutoCloseable {
         }
     }
 
-    private static @Nullable Instant lastUpdate(Entity e, Set<String> watched) {
+    private static @Nullable Instant lastUpdate(Entity e, Set<String> watched, boolean observedOnly) {
         Instant t = null;
         for (Map.Entry<String, List<Attribute>> a : e.attributes().entrySet()) {
             if (!watched.isEmpty() && !watched.contains(a.getKey())) {
                 continue;
             }
             for (Attribute inst : a.getValue()) {
-                Instant o = inst.observedAt() != null ? inst.observedAt() : inst.modifiedAt();
+                Instant o = inst.observedAt() != null || observedOnly ? inst.observedAt() : inst.modifiedAt();
                 if (o != null && (t == null || o.isAfter(t))) {
                     t = o;
                 }
             }
         }
-        return t == null ? e.modifiedAt() : t;
+        return t == null && !observedOnly ? e.modifiedAt() : t;
     }
 
     private @Nullable Entity lookup(Key k) {

@@ -364,6 +364,24 @@ class RuleEngineTest {
     }
 
     @Test
+    void entityCreatedNow_thenFedWithPastObservations_isNotLate_andAbsenceFollowsTheObservedTime() {
+        // regression: a simulated past week fed into entities provisioned at wall-clock time
+        h.rule(alarmRule("hot", "Sensor", m("attribute", "t", "above", 30)));
+        h.rule(alarmRule("silent", "Sensor", m("absent", "PT15M", "attributes", l("t"))));
+        h.create("urn:ngsi-ld:Sensor:1", "Sensor"); // created at 2026-03-02T10:00, no observedAt
+        Instant past = Instant.parse("2026-02-01T00:00:00Z");
+        h.setAt(past, "urn:ngsi-ld:Sensor:1", "t", 40.0);
+        assertThat(h.open()).extracting(Alarm::type).containsExactly("test.hot");
+        h.setAt(past.plusSeconds(60), "urn:ngsi-ld:Sensor:1", "t", 20.0);
+        h.create("urn:ngsi-ld:Sensor:2", "Sensor");
+        h.setAt(past.plus(Duration.ofMinutes(20)), "urn:ngsi-ld:Sensor:2", "t", 20.0); // moves the watermark
+        h.tick();
+        assertThat(h.open())
+                .extracting(Alarm::type, Alarm::originator)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("test.silent", "urn:ngsi-ld:Sensor:1"));
+    }
+
+    @Test
     void scope_q_idPattern_andGeo_selectEntities() {
         h.rule(m(
                 "id", "scoped",
