@@ -27,6 +27,7 @@ import org.jspecify.annotations.Nullable;
  * @param history the history of attribute values
  * @param mqtt devices over MQTT (embedded broker or external broker)
  * @param dashboard the IOC dashboard served at {@code /} (see docs/dashboard.md)
+ * @param rules the streaming rules engine and alarms (docs/rules.md)
  */
 public record CityTwinConfig(
         @JsonProperty("dataDir") Path dataDir,
@@ -35,10 +36,17 @@ public record CityTwinConfig(
         @JsonProperty("contexts") Contexts contexts,
         @JsonProperty("history") History history,
         @JsonProperty("mqtt") MqttConfig mqtt,
-        @JsonProperty("dashboard") DashboardConfig dashboard) {
+        @JsonProperty("dashboard") DashboardConfig dashboard,
+        @JsonProperty("rules") Rules rules) {
+
+    /** A configuration with the default dashboard and rules settings. */
+    public CityTwinConfig(Path dataDir, Http http, Store store, Contexts contexts, History history, MqttConfig mqtt) {
+        this(dataDir, http, store, contexts, history, mqtt, null, null);
+    }
 
     public CityTwinConfig {
         dashboard = dashboard == null ? DashboardConfig.DEFAULTS : dashboard;
+        rules = rules == null ? Rules.DEFAULTS : rules;
         mqtt = mqtt == null ? MqttConfig.DEFAULTS : mqtt;
         dataDir = dataDir == null ? Path.of("data") : dataDir;
         http = http == null ? Http.DEFAULTS : http;
@@ -47,16 +55,11 @@ public record CityTwinConfig(
         history = history == null ? History.DEFAULTS : history;
     }
 
-    /** A configuration with the default dashboard settings. */
-    public CityTwinConfig(Path dataDir, Http http, Store store, Contexts contexts, History history, MqttConfig mqtt) {
-        this(dataDir, http, store, contexts, history, mqtt, null);
-    }
-
     /**
      * The defaults: ./data, port 8080 on all interfaces, synchronous=NORMAL, remote contexts allowed, history on.
      */
     public static CityTwinConfig defaults() {
-        return new CityTwinConfig(null, null, null, null, null, null, null);
+        return new CityTwinConfig(null, null, null, null, null, null, null, null);
     }
 
     /**
@@ -227,9 +230,40 @@ public record CityTwinConfig(
         }
     }
 
+    /**
+     * The streaming rules engine and alarms (docs/rules.md).
+     *
+     * @param enabled whether rules run and the alarms and rules APIs are served (default true)
+     * @param dir the directory of rule files (YAML/JSON, hot-reloaded); default {@code <dataDir>/rules}
+     * @param packs the bundled rule packs to load (default all: lighting, traffic, water, environment, energy,
+     *     devices); an empty list loads none
+     * @param tickEvery how often time-driven conditions (durations, absence) are evaluated (default PT5S)
+     */
+    public record Rules(
+            @JsonProperty("enabled") Boolean enabled,
+            @JsonProperty("dir") @Nullable Path dir,
+            @JsonProperty("packs") @Nullable List<String> packs,
+            @JsonProperty("tickEvery") Duration tickEvery) {
+        static final Rules DEFAULTS = new Rules(null, null, null, null);
+
+        public Rules {
+            enabled = enabled == null ? Boolean.TRUE : enabled;
+            packs = packs == null ? null : List.copyOf(packs);
+            tickEvery = tickEvery == null ? Duration.ofSeconds(5) : tickEvery;
+            if (tickEvery.isNegative() || tickEvery.isZero()) {
+                throw new IllegalArgumentException("rules.tickEvery must be positive");
+            }
+        }
+    }
+
+    /** This configuration with another rules section. */
+    CityTwinConfig withRules(Rules r) {
+        return new CityTwinConfig(dataDir, http, store, contexts, history, mqtt, dashboard, r);
+    }
+
     /** This configuration with another MQTT port (0: no embedded broker). */
     CityTwinConfig withMqttPort(int port) {
-        return new CityTwinConfig(dataDir, http, store, contexts, history, mqtt.withPort(port), dashboard);
+        return new CityTwinConfig(dataDir, http, store, contexts, history, mqtt.withPort(port), dashboard, rules);
     }
 
     /** This configuration with history on or off. */
@@ -246,17 +280,18 @@ public record CityTwinConfig(
                         history.downsampling(),
                         history.maintenanceEvery()),
                 mqtt,
-                dashboard);
+                dashboard,
+                rules);
     }
 
     /** This configuration with another history (retention, downsampling, limits). */
     CityTwinConfig withHistory(History h) {
-        return new CityTwinConfig(dataDir, http, store, contexts, h, mqtt, dashboard);
+        return new CityTwinConfig(dataDir, http, store, contexts, h, mqtt, dashboard, rules);
     }
 
     /** This configuration with other dashboard settings. */
     CityTwinConfig withDashboard(DashboardConfig d) {
-        return new CityTwinConfig(dataDir, http, store, contexts, history, mqtt, d);
+        return new CityTwinConfig(dataDir, http, store, contexts, history, mqtt, d, rules);
     }
 
     /** This configuration with the given overrides applied (nulls keep the file's values). */
@@ -268,7 +303,7 @@ public record CityTwinConfig(
         if (host != null) {
             h = h.withHost(host);
         }
-        return new CityTwinConfig(dir == null ? dataDir : dir, h, store, contexts, history, mqtt, dashboard);
+        return new CityTwinConfig(dir == null ? dataDir : dir, h, store, contexts, history, mqtt, dashboard, rules);
     }
 
     /**

@@ -42,10 +42,31 @@ final class DeviceIngest implements AutoCloseable {
     private @Nullable CommandService commands;
     private @Nullable SqliteCommandStore commandStore;
     private @Nullable SqliteDeviceStateStore healthStore;
+    /** A listener added after creation (the rules engine's decode-error signal); see {@link #forward}. */
+    private static final class Forward implements IngestListener {
+        volatile IngestListener target = IngestListener.NONE;
 
-    private DeviceIngest(IngestService ingest, ScheduledExecutorService sweeper) {
+        @Override
+        public void completed(
+                io.citytwin.device.Device device,
+                io.citytwin.ingest.Channel channel,
+                IngestOutcome outcome,
+                long nanos) {
+            target.completed(device, channel, outcome, nanos);
+        }
+    }
+
+    private Forward forward;
+
+    /** Also tells {@code l} about every finished payload (one forward listener; a later call replaces it). */
+    void forward(IngestListener l) {
+        forward.target = l;
+    }
+
+    private DeviceIngest(IngestService ingest, ScheduledExecutorService sweeper, Forward forward) {
         this.ingest = ingest;
         this.sweeper = sweeper;
+        this.forward = forward;
     }
 
     static DeviceIngest create(Twin twin, InstantSource clock, MeterRegistry metrics, MqttConfig mqtt) {
@@ -53,10 +74,12 @@ final class DeviceIngest implements AutoCloseable {
                 .description("From receipt of a device payload to its durable twin write")
                 .publishPercentiles(0.5, 0.99)
                 .register(metrics);
+        Forward forward = new Forward();
         IngestListener listener = (device, channel, outcome, nanos) -> {
             if (outcome instanceof IngestOutcome.Applied) {
                 latency.record(nanos, TimeUnit.NANOSECONDS);
             }
+            forward.completed(device, channel, outcome, nanos);
         };
         IngestService ingest = new IngestService(
                 twin, clock, IngestService.Options.DEFAULTS.withOfflineAfter(mqtt.offlineAfter()), listener);
@@ -98,7 +121,7 @@ final class DeviceIngest implements AutoCloseable {
                 period,
                 period,
                 TimeUnit.SECONDS);
-        return new DeviceIngest(ingest, sweeper);
+        return new DeviceIngest(ingest, sweeper, forward);
     }
 
     /**

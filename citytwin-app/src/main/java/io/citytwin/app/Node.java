@@ -58,6 +58,7 @@ public final class Node implements AutoCloseable {
     private final DeviceIngest deviceIngest;
     private @Nullable NodeSubscriptions subscriptions;
     private @Nullable Dashboard dashboard;
+    private @Nullable NodeRules rules;
 
     private Node(
             SqliteTwinRepository repository,
@@ -159,6 +160,29 @@ public final class Node implements AutoCloseable {
         NodeSubscriptions subscriptions = NodeSubscriptions.start(dir, clock, twin, eventLog, contexts, codec, metrics);
         DeviceIngest deviceIngest = DeviceIngest.create(twin, clock, metrics, config.mqtt());
         IngestService ingest = deviceIngest.ingest;
+        // ---- rules and alarms (docs/rules.md)
+        NodeRules rules = null;
+        if (config.rules().enabled()) {
+            try {
+                rules = NodeRules.start(config.rules(), dir, clock, twin, eventLog, contexts, metrics);
+                io.citytwin.rule.RuleEngine engine = rules.engine();
+                deviceIngest.forward((device, channel, outcome, nanos) -> {
+                    if (outcome instanceof io.citytwin.ingest.IngestOutcome.Malformed) {
+                        engine.signal(device.tenant(), device.entityId(), "decodeErrors", 1L);
+                    }
+                });
+            } catch (RuntimeException e) {
+                deviceIngest.close();
+                subscriptions.close();
+                closeHistory(historyWriter, history);
+                devices.close();
+                repository.close();
+                throw e;
+            }
+        } else {
+            repository.forgetConsumer(io.citytwin.rule.RuleEngine.CONSUMER);
+        }
+        // ---- end rules
         ApiServer api = null;
         HistoryMaintenance maintenance = null;
         Dashboard dashboard = null;
@@ -192,6 +216,12 @@ public final class Node implements AutoCloseable {
                 LOG.info("Dashboard off (dashboard.enabled: false)");
             }
             // ---- end dashboard
+            if (rules != null) {
+                builder.alarms(rules.alarms()).rules(rules.service());
+            }
+            if (rules != null && dashboard != null) {
+                forwardAlarms(rules.alarms(), dashboard); // contract C: alarms live on every open dashboard
+            }
             api = builder.build().start();
             deviceIngest.startMqtt(config.mqtt(), config.http().host(), dir, devices, authenticator, clock, metrics);
         } catch (RuntimeException e) {
@@ -205,6 +235,9 @@ public final class Node implements AutoCloseable {
                 maintenance.close();
             }
             deviceIngest.close();
+            if (rules != null) {
+                rules.close();
+            }
             subscriptions.close();
             closeHistory(historyWriter, history);
             devices.close();
@@ -225,7 +258,20 @@ public final class Node implements AutoCloseable {
                 deviceIngest);
         node.subscriptions = subscriptions;
         node.dashboard = dashboard;
+        node.rules = rules;
         return node;
+    }
+
+    /** Pushes every alarm change to the dashboard's live feed as an {@code alarm} event (the alarms API's JSON). */
+    private static void forwardAlarms(io.citytwin.alarm.AlarmService alarms, Dashboard dashboard) {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        alarms.addListener(alarm -> {
+            try {
+                dashboard.broadcast("alarm", json.writeValueAsString(alarm.toJson()));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                LOG.warn("Cannot send alarm {} to the dashboard", alarm.id(), e);
+            }
+        });
     }
 
     /** Waits until the history has every change published so far (tests); nothing when history is off. */
@@ -246,6 +292,26 @@ public final class Node implements AutoCloseable {
 
     public Twin twin() {
         return twin;
+    }
+
+    /** The alarm service (contract C: {@code addListener} for the live feed); empty when rules are off. */
+    public java.util.Optional<io.citytwin.alarm.AlarmService> alarms() {
+        return rules == null ? java.util.Optional.empty() : java.util.Optional.of(rules.alarms());
+    }
+
+    /** The rules engine; empty when rules are off. */
+    public java.util.Optional<io.citytwin.rule.RuleEngine> rules() {
+        return rules == null ? java.util.Optional.empty() : java.util.Optional.of(rules.engine());
+    }
+
+    /** The last error of each rejected rule file, by file name (empty when every file loaded). */
+    public Map<String, String> ruleFileErrors() {
+        return rules == null ? Map.of() : rules.fileErrors();
+    }
+
+    /** The directory of hot-reloaded rule files; empty when rules are off. */
+    public java.util.Optional<Path> rulesDir() {
+        return rules == null ? java.util.Optional.empty() : java.util.Optional.of(rules.rulesDir());
     }
 
     public EntityCodec codec() {
@@ -295,6 +361,9 @@ public final class Node implements AutoCloseable {
             maintenance.close();
         }
         deviceIngest.close();
+        if (rules != null) {
+            rules.close();
+        }
         if (subscriptions != null) {
             subscriptions.close();
         }

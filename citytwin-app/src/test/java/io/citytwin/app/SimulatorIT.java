@@ -33,7 +33,7 @@ class SimulatorIT {
     Path dir;
 
     @Test
-    void smallCity_provisionedAndRun_reachesTheTwin_withItsFaults() {
+    void smallCity_provisionedAndRun_reachesTheTwin_withItsFaults() throws InterruptedException {
         City city = CityGenerator.generate(CitySpec.of(CitySize.SMALL, 21));
         Instant start = Instant.parse("2026-11-17T21:00:00Z"); // 22:00 in Berlin: lamps on at 75 %
         Instant end = start.plus(Duration.ofMinutes(15));
@@ -63,7 +63,24 @@ class SimulatorIT {
             assertThat(sink.stats().accepted() + sink.stats().rejected()).isEqualTo(sent);
 
             Api api = new Api(node.httpPort());
-            assertThat(node.twin().size()).isEqualTo(city.size());
+            // the twin also holds the Alert entities of the alarms the rule packs raised
+            assertThat(node.twin().size()
+                            - node.twin()
+                                    .countOfType(
+                                            io.citytwin.twin.TenantId.DEFAULT,
+                                            io.citytwin.alarm.AlarmService.ALERT_TYPE))
+                    .isEqualTo(city.size());
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+            while (api.get("/api/v1/alarms?type=lighting.lamp-failure&originator=" + failed.id())
+                            .list()
+                            .isEmpty()
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(api.get("/api/v1/alarms?type=lighting.lamp-failure&originator=" + failed.id())
+                            .list())
+                    .as("the failed lamp's alarm from the lighting pack")
+                    .hasSize(1);
             Map<String, Object> lamp =
                     api.get("/ngsi-ld/v1/entities/" + healthy.id()).obj();
             @SuppressWarnings("unchecked")

@@ -122,6 +122,23 @@ public final class ApiServer implements AutoCloseable {
             for (Extension ext : b.extensions) {
                 ext.register(new ExtensionRoutes(r));
             }
+            if (b.alarms != null) {
+                AlarmHandlers alarms = new AlarmHandlers(b.alarms, out);
+                r.get("/api/v1/alarms", h(alarms::list));
+                r.get("/api/v1/alarms/summary", h(alarms::summary));
+                r.get("/api/v1/alarms/{id}", h(alarms::get));
+                r.post("/api/v1/alarms/{id}/acknowledge", h(alarms::acknowledge));
+                r.post("/api/v1/alarms/{id}/clear", h(alarms::clear));
+            }
+            if (b.rules != null) {
+                RuleHandlers rules = new RuleHandlers(b.rules, out);
+                r.get("/api/v1/rules", h(rules::list));
+                r.post("/api/v1/rules/validate", h(rules::validate));
+                r.get("/api/v1/rules/{id}", h(rules::get));
+                r.put("/api/v1/rules/{id}", h(rules::put));
+                r.delete("/api/v1/rules/{id}", h(rules::delete));
+                r.get("/api/v1/rules/{id}/trace", h(rules::trace));
+            }
             r.get("/health", ctx -> ctx.json(health()));
             r.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4")
                     .result(metrics.scrape()));
@@ -332,12 +349,26 @@ public final class ApiServer implements AutoCloseable {
         private java.time.InstantSource subscriptionClock = java.time.InstantSource.system();
 
         private final java.util.List<Extension> extensions = new java.util.ArrayList<>();
+        private io.citytwin.alarm.AlarmService alarms;
+        private io.citytwin.rule.RuleService rules;
 
         private Builder() {}
 
         /** Adds the routes of another module (see {@link Extension}); may be called several times. */
         public Builder extension(Extension extension) {
             this.extensions.add(Objects.requireNonNull(extension));
+            return this;
+        }
+
+        /** Serves the alarms API ({@code /api/v1/alarms}) on this service. */
+        public Builder alarms(io.citytwin.alarm.AlarmService service) {
+            this.alarms = service;
+            return this;
+        }
+
+        /** Serves the rules API ({@code /api/v1/rules}) on this service. */
+        public Builder rules(io.citytwin.rule.RuleService service) {
+            this.rules = service;
             return this;
         }
 

@@ -16,6 +16,9 @@ final class Problems {
         m.put("status", e.type().status());
         m.put("detail", e.detail());
         m.put("code", e.code());
+        if (e instanceof io.citytwin.rule.RuleException re) {
+            m.put("problems", RuleHandlers.problems(re.problems()));
+        }
         return m;
     }
 }
