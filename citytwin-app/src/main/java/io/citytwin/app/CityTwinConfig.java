@@ -26,6 +26,7 @@ import org.jspecify.annotations.Nullable;
  * @param contexts JSON-LD @context resolution
  * @param history the history of attribute values
  * @param mqtt devices over MQTT (embedded broker or external broker)
+ * @param kpi the derived KPIs (docs/kpi.md)
  */
 public record CityTwinConfig(
         @JsonProperty("dataDir") Path dataDir,
@@ -33,9 +34,11 @@ public record CityTwinConfig(
         @JsonProperty("store") Store store,
         @JsonProperty("contexts") Contexts contexts,
         @JsonProperty("history") History history,
-        @JsonProperty("mqtt") MqttConfig mqtt) {
+        @JsonProperty("mqtt") MqttConfig mqtt,
+        @JsonProperty("kpi") KpiConfig kpi) {
 
     public CityTwinConfig {
+        kpi = kpi == null ? KpiConfig.DEFAULTS : kpi;
         mqtt = mqtt == null ? MqttConfig.DEFAULTS : mqtt;
         dataDir = dataDir == null ? Path.of("data") : dataDir;
         http = http == null ? Http.DEFAULTS : http;
@@ -48,7 +51,17 @@ public record CityTwinConfig(
      * The defaults: ./data, port 8080 on all interfaces, synchronous=NORMAL, remote contexts allowed, history on.
      */
     public static CityTwinConfig defaults() {
-        return new CityTwinConfig(null, null, null, null, null, null);
+        return new CityTwinConfig(null, null, null, null, null, null, null);
+    }
+
+    /** A configuration with the default KPI settings (the six sections before {@code kpi} existed). */
+    public CityTwinConfig(Path dataDir, Http http, Store store, Contexts contexts, History history, MqttConfig mqtt) {
+        this(dataDir, http, store, contexts, history, mqtt, null);
+    }
+
+    /** This configuration with other KPI settings. */
+    CityTwinConfig withKpi(KpiConfig k) {
+        return new CityTwinConfig(dataDir, http, store, contexts, history, mqtt, k);
     }
 
     /**
@@ -221,7 +234,7 @@ public record CityTwinConfig(
 
     /** This configuration with another MQTT port (0: no embedded broker). */
     CityTwinConfig withMqttPort(int port) {
-        return new CityTwinConfig(dataDir, http, store, contexts, history, mqtt.withPort(port));
+        return new CityTwinConfig(dataDir, http, store, contexts, history, mqtt.withPort(port), kpi);
     }
 
     /** This configuration with history on or off. */
@@ -237,12 +250,13 @@ public record CityTwinConfig(
                         history.retention(),
                         history.downsampling(),
                         history.maintenanceEvery()),
-                mqtt);
+                mqtt,
+                kpi);
     }
 
     /** This configuration with another history (retention, downsampling, limits). */
     CityTwinConfig withHistory(History h) {
-        return new CityTwinConfig(dataDir, http, store, contexts, h, mqtt);
+        return new CityTwinConfig(dataDir, http, store, contexts, h, mqtt, kpi);
     }
 
     /** This configuration with the given overrides applied (nulls keep the file's values). */
@@ -254,7 +268,7 @@ public record CityTwinConfig(
         if (host != null) {
             h = h.withHost(host);
         }
-        return new CityTwinConfig(dir == null ? dataDir : dir, h, store, contexts, history, mqtt);
+        return new CityTwinConfig(dir == null ? dataDir : dir, h, store, contexts, history, mqtt, kpi);
     }
 
     /**

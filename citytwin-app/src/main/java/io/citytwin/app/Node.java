@@ -56,6 +56,7 @@ public final class Node implements AutoCloseable {
     private final ApiServer api;
     private final DeviceIngest deviceIngest;
     private @Nullable NodeSubscriptions subscriptions;
+    private @Nullable NodeKpis kpis;
 
     private Node(
             SqliteTwinRepository repository,
@@ -159,7 +160,10 @@ public final class Node implements AutoCloseable {
         IngestService ingest = deviceIngest.ingest;
         ApiServer api = null;
         HistoryMaintenance maintenance = null;
+        NodeKpis kpis = null;
         try {
+            // ---- KPI (docs/kpi.md): derived KPIs, an event log consumer writing through the twin
+            kpis = NodeKpis.start(config.kpi(), twin, repository, history, clock, metrics);
             maintenance =
                     history == null ? null : HistoryRules.start(config.history(), history, contexts.core(), clock);
             ApiServer.Builder builder = ApiServer.builder()
@@ -175,6 +179,7 @@ public final class Node implements AutoCloseable {
             if (history != null) {
                 builder.history(history).temporal(config.history().instanceLimit(), clock);
             }
+            kpis.service().ifPresent(builder::kpis);
             api = builder.build().start();
             deviceIngest.startMqtt(config.mqtt(), config.http().host(), dir, devices, authenticator, clock, metrics);
         } catch (RuntimeException e) {
@@ -185,6 +190,9 @@ public final class Node implements AutoCloseable {
                 maintenance.close();
             }
             deviceIngest.close();
+            if (kpis != null) {
+                kpis.close();
+            }
             subscriptions.close();
             closeHistory(historyWriter, history);
             devices.close();
@@ -204,6 +212,7 @@ public final class Node implements AutoCloseable {
                 api,
                 deviceIngest);
         node.subscriptions = subscriptions;
+        node.kpis = kpis;
         return node;
     }
 
@@ -235,6 +244,11 @@ public final class Node implements AutoCloseable {
         return contexts;
     }
 
+    /** The KPI service, empty when {@code kpi.enabled} is false. */
+    public java.util.Optional<io.citytwin.kpi.KpiService> kpis() {
+        return kpis == null ? java.util.Optional.empty() : kpis.service();
+    }
+
     /** The embedded MQTT broker's port, 0 when it is off. */
     public int mqttPort() {
         return deviceIngest.mqttPort();
@@ -258,6 +272,9 @@ public final class Node implements AutoCloseable {
             maintenance.close();
         }
         deviceIngest.close();
+        if (kpis != null) {
+            kpis.close(); // after ingest, before the store: its last writes go through the twin
+        }
         if (subscriptions != null) {
             subscriptions.close();
         }
