@@ -37,7 +37,7 @@ import org.jspecify.annotations.Nullable;
  *
  *   AirQualityObserved      24 hourly means per pollutant (NowCast, 8- and 24-hour means)
  *   WaterQualityObserved    the tests of the last 24 h (CCME WQI) and the latest value per parameter (limits)
- *   TrafficFlowObserved     the last 4 occupancy samples (California #8 reads t and t-2 downstream), the TTI and the
+ *   TrafficFlowObserved     the last 16 occupancy samples (California #8 reads t and t-2 downstream), the TTI and the
  *                           incident state machine of the pair (this detector, its refDownstream)
  *   WaterMeter (flow)       the open night window; DistrictMeteredArea: the last 8 nights' MNF
  *   Streetlight             on / failed (sticky power verdict)
@@ -55,6 +55,7 @@ final class TenantKpis {
     private final Map<String, Air> air = new HashMap<>();
     private final Map<String, Water> water = new HashMap<>();
     private final Map<String, Detector> detectors = new HashMap<>();
+    private final Map<String, Set<String>> upstreamOf = new HashMap<>();
     private final Map<String, FlowMeter> flowMeters = new HashMap<>();
     private final Map<String, NightFlow.Baseline> dmas = new HashMap<>();
     private final Map<String, Lamp> lamps = new HashMap<>();
@@ -148,6 +149,9 @@ final class TenantKpis {
 
     record Sample(Instant at, double occupancyPct) {}
 
+    /** Occupancy samples kept per detector: the pairing needs t and t-2, plus readings waiting for the other one. */
+    static final int SAMPLES = 16;
+
     static final class Detector {
         final Refs refs = new Refs();
 
@@ -157,7 +161,8 @@ final class TenantKpis {
         @Nullable
         String downstream;
 
-        final ArrayDeque<Sample> samples = new ArrayDeque<>(4);
+        final ArrayDeque<Sample> samples = new ArrayDeque<>(SAMPLES);
+        Instant evaluatedUpTo = Instant.MIN;
 
         @Nullable
         IncidentDetector incident;
@@ -235,6 +240,10 @@ final class TenantKpis {
 
     /** Forgets a deleted entity. */
     void remove(String id) {
+        Detector gone = detectors.get(id);
+        if (gone != null && gone.downstream != null) {
+            upstreamOf.getOrDefault(gone.downstream, new java.util.HashSet<>()).remove(id);
+        }
         air.remove(id);
         water.remove(id);
         detectors.remove(id);
@@ -394,7 +403,20 @@ final class TenantKpis {
             s.refs.read(local, inst);
             switch (local) {
                 case "refRoadSegment" -> s.road = Terms.object(inst);
-                case "refDownstream" -> s.downstream = Terms.object(inst);
+                case "refDownstream" -> {
+                    String down = Terms.object(inst);
+                    if (down != null && !down.equals(s.downstream)) {
+                        if (s.downstream != null) {
+                            upstreamOf
+                                    .getOrDefault(s.downstream, new java.util.HashSet<>())
+                                    .remove(e.id().value());
+                        }
+                        upstreamOf
+                                .computeIfAbsent(down, k -> new java.util.HashSet<>())
+                                .add(e.id().value());
+                    }
+                    s.downstream = down;
+                }
                 case "freeFlowSpeed" -> ownFreeFlow = Terms.number(inst);
                 default -> {}
             }
@@ -441,37 +463,69 @@ final class TenantKpis {
         density.ifPresent(k -> out.put(
                 tenant, e, Terms.LEVEL_OF_SERVICE, Terms.property(LevelOfService.ofDensity(k), t, null, Map.of())));
         if (!Double.isNaN(occupancy)) {
-            if (s.samples.size() == 4) {
+            if (s.samples.size() == SAMPLES) {
                 s.samples.pollFirst();
             }
             s.samples.addLast(new Sample(t, occupancy * 100));
-            incident(e, s, t, out);
+            String id = e.id().value();
+            incident(id, s, e, twin, out); // this detector as the upstream one of its pair
+            for (String up : upstreamOf.getOrDefault(id, Set.of())) {
+                incident(up, detectors.get(up), null, twin, out); // and as the downstream one of others
+            }
         }
     }
 
-    /** Steps the California #8 machine of (this detector, its downstream detector) at this detector's reading. */
-    private void incident(Entity e, Detector s, Instant t, Writes out) {
-        if (s.downstream == null) {
+    /*
+     * Pairing the readings of a detector i and its downstream detector i+1 (California #8 steps once per interval):
+     * each reading of i at time t is evaluated once, with OCC(i+1, t) = the newest reading of i+1 at or before
+     * t + 30 s (with one-minute detectors exactly one reading of i+1 lies within 30 s of t) and OCC(i+1, t-2) = the
+     * reading of i+1 two before that one (at most 5 minutes earlier). A reading of i waits until i+1 has reported at
+     * or after t - 30 s, so the pairing does not depend on the order in which the two detectors' messages arrive
+     * (real time, or a backfill that sends each device's readings of a span together).
+     */
+    /** Steps the California #8 machine of (upstream, its downstream) over the upstream's unevaluated readings. */
+    private void incident(String upId, @Nullable Detector u, @Nullable Entity upEntity, Twin twin, Writes out) {
+        if (u == null || u.downstream == null) {
             return;
         }
-        Detector down = detectors.get(s.downstream);
-        if (down == null || down.samples.size() < 3) {
+        Detector d = detectors.get(u.downstream);
+        if (d == null || d.samples.isEmpty()) {
             return;
         }
-        Sample[] d = down.samples.toArray(new Sample[0]);
-        Sample now = d[d.length - 1];
-        Sample before = d[d.length - 3];
-        // the downstream reading must be of the same interval (2 minutes either way), and t-2 about 2 intervals back
-        if (java.time.Duration.between(now.at(), t).abs().toSeconds() > 120
-                || java.time.Duration.between(before.at(), now.at()).toSeconds() > 300) {
+        Sample[] ds = d.samples.toArray(new Sample[0]);
+        Instant downNewest = ds[ds.length - 1].at();
+        Boolean result = null;
+        Instant at = null;
+        for (Sample s : u.samples) {
+            if (!s.at().isAfter(u.evaluatedUpTo)) {
+                continue;
+            }
+            if (downNewest.isBefore(s.at().minusSeconds(30))) {
+                break; // wait for the downstream detector's reading of this interval
+            }
+            u.evaluatedUpTo = s.at();
+            int k = ds.length - 1;
+            while (k >= 0 && ds[k].at().isAfter(s.at().plusSeconds(30))) {
+                k--;
+            }
+            if (k < 2
+                    || ds[k].at().isBefore(s.at().minusSeconds(90))
+                    || java.time.Duration.between(ds[k - 2].at(), ds[k].at()).toSeconds() > 300) {
+                continue;
+            }
+            if (u.incident == null) {
+                u.incident = new IncidentDetector(options.incidents());
+            }
+            result = u.incident.step(s.occupancyPct(), ds[k].occupancyPct(), ds[k - 2].occupancyPct());
+            at = s.at();
+        }
+        if (result == null) {
             return;
         }
-        if (s.incident == null) {
-            s.incident = new IncidentDetector(options.incidents());
+        Entity target = upEntity != null ? upEntity : find(twin, upId).orElse(null);
+        if (target != null) {
+            out.put(tenant, target, Terms.INCIDENT_DETECTED, Terms.property(result, at, null, Map.of()));
         }
-        boolean incident =
-                s.incident.step(s.samples.peekLast().occupancyPct(), now.occupancyPct(), before.occupancyPct());
-        out.put(tenant, e, Terms.INCIDENT_DETECTED, Terms.property(incident, t, null, Map.of()));
     }
 
     record Road(double lengthM, double freeFlowKmh, int lanes) {}
