@@ -216,6 +216,19 @@ final class TenantKpis {
             if (Terms.same(target.attribute(name).orElse(null), a)) {
                 return;
             }
+            add(tenant, target, name, a);
+        }
+
+        /** Like {@link #put}, but a new observation (another observedAt) is written even with the same value. */
+        void putObservation(TenantId tenant, Entity target, String name, Attribute a) {
+            Attribute current = target.attribute(name).orElse(null);
+            if (current != null && current.sameContentAs(a)) {
+                return;
+            }
+            add(tenant, target, name, a);
+        }
+
+        private void add(TenantId tenant, Entity target, String name, Attribute a) {
             byTenant.computeIfAbsent(tenant, t -> new LinkedHashMap<>())
                     .merge(
                             target.id(),
@@ -613,13 +626,13 @@ final class TenantKpis {
         if (dma.isEmpty() || last.isEmpty()) {
             return;
         }
-        out.put(
+        out.putObservation(
                 tenant,
                 dma.get(),
                 Terms.MINIMUM_NIGHT_FLOW,
                 Terms.property(Terms.round(last.get().getValue(), 3), end, "MQH", Map.of()));
         b.ratio()
-                .ifPresent(r -> out.put(
+                .ifPresent(r -> out.putObservation(
                         tenant,
                         dma.get(),
                         Terms.NIGHT_FLOW_RATIO,

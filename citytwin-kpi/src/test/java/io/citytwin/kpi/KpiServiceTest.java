@@ -364,6 +364,61 @@ class KpiServiceTest {
     }
 
     @Test
+    void restart_withHistory_continuesNowCastAndTheNightBaseline() {
+        io.citytwin.testkit.history.InMemoryHistoryStore store = new io.citytwin.testkit.history.InMemoryHistoryStore();
+        io.citytwin.history.HistoryWriter history =
+                new io.citytwin.history.HistoryWriter(twin.events(), store, (m, e) -> problems.add(m)).start();
+        String a1 = "urn:ngsi-ld:AirQualityObserved:a1";
+        create(a1, "AirQualityObserved", Map.of("refDistrict", Attribute.relationship(D1)));
+        // three hours of PM2.5 (10, 40, 20 µg/m³), then the service restarts
+        update(a1, Map.of("pm25", prop(10.0, NOW.minusSeconds(2 * 3600 + 60), "GQ")));
+        update(a1, Map.of("pm25", prop(40.0, NOW.minusSeconds(3600 + 60), "GQ")));
+        update(a1, Map.of("pm25", prop(20.0, NOW.minusSeconds(60), "GQ")));
+        String dma = "urn:ngsi-ld:DistrictMeteredArea:m1";
+        String meter = "urn:ngsi-ld:WaterMeter:f1";
+        create(dma, "DistrictMeteredArea", Map.of("refDistrict", Attribute.relationship(D1)));
+        create(meter, "WaterMeter", Map.of("refDistrictMeteredArea", Attribute.relationship(dma)));
+        Instant day0 = Instant.parse("2026-11-14T02:00:00Z");
+        for (int night = 0; night < 3; night++) {
+            for (int m = 0; m <= 125; m += 5) {
+                update(
+                        meter,
+                        Map.of(
+                                "flow",
+                                prop(4.0, day0.plus(Duration.ofDays(night)).plusSeconds(60L * m), "MQH")));
+            }
+            kpi.flush(); // nights are a day apart: each night's write is its own
+        }
+        kpi.flush();
+        kpi.flush();
+        history.flush();
+        assertThat(attr(dma, "nightFlowRatio").value()).isEqualTo(1.0);
+        kpi.close();
+        history.close();
+
+        kpi = KpiService.builder()
+                .twin(twin)
+                .clock(clock)
+                .timer(false)
+                .history(store)
+                .problems((m, e) -> problems.add(m + (e == null ? "" : ": " + e)))
+                .build()
+                .start(twin.events().endOffset()); // nothing replayed from the log: all from twin and history
+        update(a1, Map.of("pm25", prop(20.0, NOW.minusSeconds(30), "GQ")));
+        for (int m = 0; m <= 125; m += 5) { // a fourth night at double the flow
+            update(meter, Map.of("flow", prop(8.0, day0.plus(Duration.ofDays(3)).plusSeconds(60L * m), "MQH")));
+        }
+        kpi.flush();
+        // NowCast of (20, 40, 10): w* = 0.25 -> 0.5: (20 + 20 + 2.5) / 1.75 = 24.28 -> 24.2 µg/m³ -> AQI 77
+        Attribute aqi = attr(a1, "airQualityIndex");
+        assertThat(aqi.value()).isEqualTo(Math.round((100.0 - 51) / (35.4 - 9.1) * (24.2 - 9.1) + 51));
+        assertThat(aqi.subAttributes()).doesNotContainKey(n("provisional"));
+        Attribute ratio = attr(dma, "nightFlowRatio");
+        assertThat(ratio.value()).isEqualTo(2.0);
+        assertThat(sub(ratio, "baselineNights")).isEqualTo(3L);
+    }
+
+    @Test
     void deletedEntities_leaveTheRollUp() {
         create("urn:ngsi-ld:Streetlight:l1", "Streetlight", Map.of("refDistrict", Attribute.relationship(D1)));
         update("urn:ngsi-ld:Streetlight:l1", Map.of("powerState", prop("on", NOW, "")));

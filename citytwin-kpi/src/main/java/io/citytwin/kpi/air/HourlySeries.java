@@ -26,7 +26,7 @@ public final class HourlySeries {
         if (latest != Long.MIN_VALUE && h <= latest - HOURS) {
             return;
         }
-        int i = (int) Math.floorMod(h, HOURS);
+        int i = Math.floorMod(h, HOURS);
         if (hour[i] != h) {
             hour[i] = h;
             sum[i] = 0;
@@ -55,7 +55,7 @@ public final class HourlySeries {
         double[] out = new double[n];
         for (int k = 0; k < n; k++) {
             long h = endHour - k;
-            int i = (int) Math.floorMod(h, HOURS);
+            int i = Math.floorMod(h, HOURS);
             out[k] = k < HOURS && hour[i] == h && count[i] > 0 ? sum[i] / count[i] : Double.NaN;
         }
         return out;
