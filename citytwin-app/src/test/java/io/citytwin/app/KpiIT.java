@@ -221,6 +221,8 @@ class KpiIT {
         assertThat(map(d1.get("energyToday")).get("unitCode")).isEqualTo("KWH");
         Map<String, Object> d2 = await(E + "/" + D2, e -> e.containsKey("lampsFailed"));
         assertThat(map(d2.get("lampsFailed")).get("value")).isEqualTo(1);
+        String metrics = api.get("/metrics").body();
+        assertThat(metrics).contains("citytwin_kpi_updates_written_total", "citytwin_kpi_compute_seconds_count");
     }
 
     @Test

@@ -55,10 +55,21 @@ final class Terms {
         return Ngsi.DEFAULT_VOCAB + term;
     }
 
-    /** The local name of an IRI. */
+    private static final java.util.concurrent.ConcurrentHashMap<String, String> LOCAL =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The local name of an IRI (cached: the hot path sees the same few dozen names over and over). */
     static String local(String iri) {
+        String cached = LOCAL.get(iri);
+        if (cached != null) {
+            return cached;
+        }
         int i = Math.max(iri.lastIndexOf('/'), Math.max(iri.lastIndexOf('#'), iri.lastIndexOf(':')));
-        return i < 0 ? iri : iri.substring(i + 1);
+        String local = i < 0 ? iri : iri.substring(i + 1);
+        if (LOCAL.size() < 10_000) { // names are client-chosen: bound the cache
+            LOCAL.put(iri, local);
+        }
+        return local;
     }
 
     /** The number a Property holds, NaN otherwise. */
