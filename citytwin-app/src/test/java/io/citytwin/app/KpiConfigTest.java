@@ -32,11 +32,14 @@ class KpiConfigTest {
 
     @Test
     void yaml_setsTheKpiKeys() throws IOException {
-        KpiConfig k = load("kpi:\n  enabled: false\n  interval: PT5S\n  zone: Asia/Shanghai\n")
-                .kpi();
+        KpiConfig k =
+                load("kpi:\n  enabled: false\n  interval: PT5S\n  zone: Asia/Shanghai\n  aqiHazardous: SPLIT\n  waterLimits: WHO_GDWQ\n")
+                        .kpi();
         assertThat(k.enabled()).isFalse();
         assertThat(k.options().interval()).isEqualTo(Duration.ofSeconds(5));
         assertThat(k.options().zone()).isEqualTo(ZoneId.of("Asia/Shanghai"));
+        assertThat(k.options().hazardous()).isEqualTo(io.citytwin.kpi.air.UsAqi.HazardousScale.SPLIT);
+        assertThat(k.options().limits()).isEqualTo(io.citytwin.kpi.water.DrinkingWaterLimits.WHO_GDWQ);
         assertThat(load("http:\n  port: 9090\n").kpi().enabled()).isTrue();
     }
 
@@ -48,6 +51,9 @@ class KpiConfigTest {
         assertThatThrownBy(() -> load("kpi:\n  interval: PT0S\n"))
                 .isInstanceOf(TwinException.class)
                 .hasMessageContaining("kpi.interval");
+        assertThatThrownBy(() -> load("kpi:\n  aqiHazardous: HALF\n"))
+                .isInstanceOf(TwinException.class)
+                .hasMessageContaining("kpi.aqiHazardous");
         assertThatThrownBy(() -> load("kpi:\n  intervall: PT1M\n"))
                 .isInstanceOf(TwinException.class)
                 .hasMessageContaining("intervall");

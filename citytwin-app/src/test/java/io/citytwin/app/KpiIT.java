@@ -43,7 +43,7 @@ class KpiIT {
         CityTwinConfig config = CityTwinConfig.defaults()
                 .override(0, "127.0.0.1", dir)
                 .withMqttPort(0)
-                .withKpi(new KpiConfig(true, Duration.ofSeconds(1), "UTC"));
+                .withKpi(new KpiConfig(true, Duration.ofSeconds(1), "UTC", null, null));
         node = Node.start(config, InstantSource.system(), Map.of());
         api = new Api(node.httpPort()).withHeader("NGSILD-Tenant", "kpi");
         create(D1, "District", Map.of("name", prop("Central")));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.Arrays;
+import java.util.List;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.DoubleRange;
@@ -46,7 +47,8 @@ class NowCastTest {
 
     @Property
     void nowCast_liesBetweenTheSmallestAndLargestHour(
-            @ForAll @Size(min = 3, max = 12) double @DoubleRange(min = 0, max = 500) [] hours) {
+            @ForAll @Size(min = 3, max = 12) List<@DoubleRange(min = 0, max = 500) Double> values) {
+        double[] hours = values.stream().mapToDouble(Double::doubleValue).toArray();
         double min = Arrays.stream(hours).min().orElseThrow();
         double max = Arrays.stream(hours).max().orElseThrow();
         assertThat(NowCast.pm(hours).orElseThrow()).isBetween(min - 1e-9, max + 1e-9);
