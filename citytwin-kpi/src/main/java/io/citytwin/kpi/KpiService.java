@@ -83,6 +83,7 @@ public final class KpiService implements AutoCloseable {
     private final boolean timer;
     private final Object lock = new Object();
     private final Object tickLock = new Object();
+    private final Object batchLock = new Object();
     private final Map<TenantId, TenantKpis> tenants = new HashMap<>(); // guarded by lock
     private final ConcurrentHashMap<TenantId, KpiSnapshot> snapshots = new ConcurrentHashMap<>();
     private final LongAdder events = new LongAdder();
@@ -133,7 +134,9 @@ public final class KpiService implements AutoCloseable {
         subscription = self[0] = log.subscribe(CONSUMER, fromOffset, new EventLog.Consumer() {
             @Override
             public void accept(long firstOffset, List<ChangeEvent> batch) {
-                process(batch);
+                if (!process(batch)) {
+                    return; // closed: not committed, a restart processes the batch
+                }
                 long next = firstOffset + batch.size();
                 if (self[0] != null) {
                     self[0].commit(next);
@@ -187,7 +190,10 @@ public final class KpiService implements AutoCloseable {
         }
     }
 
-    /** Stops consuming and the timer. Does not close the twin. */
+    /**
+     * Stops consuming and the timer, after the batch and the roll-up in progress (if any) have written their results.
+     * Does not close the twin.
+     */
     @Override
     public synchronized void close() {
         closed = true;
@@ -196,6 +202,12 @@ public final class KpiService implements AutoCloseable {
         }
         if (subscription != null) {
             subscription.close();
+        }
+        synchronized (batchLock) {
+            // waits for the batch in progress
+        }
+        synchronized (tickLock) {
+            // waits for the roll-up in progress
         }
     }
 
@@ -223,8 +235,21 @@ public final class KpiService implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------------------ consumer
 
-    /** Folds a batch of events into the state and writes the derived attributes that changed. */
-    void process(List<ChangeEvent> batch) {
+    /**
+     * Folds a batch of events into the state and writes the derived attributes that changed; false (and nothing done)
+     * once the service is closed.
+     */
+    boolean process(List<ChangeEvent> batch) {
+        synchronized (batchLock) {
+            if (closed) {
+                return false;
+            }
+            processBatch(batch);
+            return true;
+        }
+    }
+
+    private void processBatch(List<ChangeEvent> batch) {
         long t0 = System.nanoTime();
         TenantKpis.Writes out = new TenantKpis.Writes();
         synchronized (lock) {
@@ -296,7 +321,7 @@ public final class KpiService implements AutoCloseable {
     public void tick() {
         synchronized (tickLock) {
             Instant now = clock.instant();
-            if (now.isBefore(nextDue)) {
+            if (closed || now.isBefore(nextDue)) {
                 return;
             }
             nextDue = now.plus(options.interval());
