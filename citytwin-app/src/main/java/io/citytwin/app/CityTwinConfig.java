@@ -28,6 +28,7 @@ import org.jspecify.annotations.Nullable;
  * @param mqtt devices over MQTT (embedded broker or external broker)
  * @param dashboard the IOC dashboard served at {@code /} (see docs/dashboard.md)
  * @param rules the streaming rules engine and alarms (docs/rules.md)
+ * @param kpi the derived KPIs (docs/kpi.md)
  */
 public record CityTwinConfig(
         @JsonProperty("dataDir") Path dataDir,
@@ -37,16 +38,18 @@ public record CityTwinConfig(
         @JsonProperty("history") History history,
         @JsonProperty("mqtt") MqttConfig mqtt,
         @JsonProperty("dashboard") DashboardConfig dashboard,
-        @JsonProperty("rules") Rules rules) {
+        @JsonProperty("rules") Rules rules,
+        @JsonProperty("kpi") KpiConfig kpi) {
 
-    /** A configuration with the default dashboard and rules settings. */
+    /** A configuration with the default dashboard, rules and KPI settings. */
     public CityTwinConfig(Path dataDir, Http http, Store store, Contexts contexts, History history, MqttConfig mqtt) {
-        this(dataDir, http, store, contexts, history, mqtt, null, null);
+        this(dataDir, http, store, contexts, history, mqtt, null, null, null);
     }
 
     public CityTwinConfig {
         dashboard = dashboard == null ? DashboardConfig.DEFAULTS : dashboard;
         rules = rules == null ? Rules.DEFAULTS : rules;
+        kpi = kpi == null ? KpiConfig.DEFAULTS : kpi;
         mqtt = mqtt == null ? MqttConfig.DEFAULTS : mqtt;
         dataDir = dataDir == null ? Path.of("data") : dataDir;
         http = http == null ? Http.DEFAULTS : http;
@@ -59,7 +62,12 @@ public record CityTwinConfig(
      * The defaults: ./data, port 8080 on all interfaces, synchronous=NORMAL, remote contexts allowed, history on.
      */
     public static CityTwinConfig defaults() {
-        return new CityTwinConfig(null, null, null, null, null, null, null, null);
+        return new CityTwinConfig(null, null, null, null, null, null, null, null, null);
+    }
+
+    /** This configuration with other KPI settings. */
+    CityTwinConfig withKpi(KpiConfig k) {
+        return new CityTwinConfig(dataDir, http, store, contexts, history, mqtt, dashboard, rules, k);
     }
 
     /**
@@ -258,12 +266,12 @@ public record CityTwinConfig(
 
     /** This configuration with another rules section. */
     CityTwinConfig withRules(Rules r) {
-        return new CityTwinConfig(dataDir, http, store, contexts, history, mqtt, dashboard, r);
+        return new CityTwinConfig(dataDir, http, store, contexts, history, mqtt, dashboard, r, kpi);
     }
 
     /** This configuration with another MQTT port (0: no embedded broker). */
     CityTwinConfig withMqttPort(int port) {
-        return new CityTwinConfig(dataDir, http, store, contexts, history, mqtt.withPort(port), dashboard, rules);
+        return new CityTwinConfig(dataDir, http, store, contexts, history, mqtt.withPort(port), dashboard, rules, kpi);
     }
 
     /** This configuration with history on or off. */
@@ -281,17 +289,18 @@ public record CityTwinConfig(
                         history.maintenanceEvery()),
                 mqtt,
                 dashboard,
-                rules);
+                rules,
+                kpi);
     }
 
     /** This configuration with another history (retention, downsampling, limits). */
     CityTwinConfig withHistory(History h) {
-        return new CityTwinConfig(dataDir, http, store, contexts, h, mqtt, dashboard, rules);
+        return new CityTwinConfig(dataDir, http, store, contexts, h, mqtt, dashboard, rules, kpi);
     }
 
     /** This configuration with other dashboard settings. */
     CityTwinConfig withDashboard(DashboardConfig d) {
-        return new CityTwinConfig(dataDir, http, store, contexts, history, mqtt, d, rules);
+        return new CityTwinConfig(dataDir, http, store, contexts, history, mqtt, d, rules, kpi);
     }
 
     /** This configuration with the given overrides applied (nulls keep the file's values). */
@@ -303,7 +312,8 @@ public record CityTwinConfig(
         if (host != null) {
             h = h.withHost(host);
         }
-        return new CityTwinConfig(dir == null ? dataDir : dir, h, store, contexts, history, mqtt, dashboard, rules);
+        return new CityTwinConfig(
+                dir == null ? dataDir : dir, h, store, contexts, history, mqtt, dashboard, rules, kpi);
     }
 
     /**

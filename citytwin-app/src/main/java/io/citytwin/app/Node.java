@@ -59,6 +59,7 @@ public final class Node implements AutoCloseable {
     private @Nullable NodeSubscriptions subscriptions;
     private @Nullable Dashboard dashboard;
     private @Nullable NodeRules rules;
+    private @Nullable NodeKpis kpis;
 
     private Node(
             SqliteTwinRepository repository,
@@ -186,7 +187,10 @@ public final class Node implements AutoCloseable {
         ApiServer api = null;
         HistoryMaintenance maintenance = null;
         Dashboard dashboard = null;
+        NodeKpis kpis = null;
         try {
+            // ---- KPI (docs/kpi.md): derived KPIs, an event log consumer writing through the twin
+            kpis = NodeKpis.start(config.kpi(), twin, repository, history, clock, metrics);
             maintenance =
                     history == null ? null : HistoryRules.start(config.history(), history, contexts.core(), clock);
             // device health and dead letters kept across restarts (device-health.db)
@@ -222,6 +226,7 @@ public final class Node implements AutoCloseable {
             if (rules != null && dashboard != null) {
                 forwardAlarms(rules.alarms(), dashboard); // contract C: alarms live on every open dashboard
             }
+            kpis.service().ifPresent(builder::kpis);
             api = builder.build().start();
             deviceIngest.startMqtt(config.mqtt(), config.http().host(), dir, devices, authenticator, clock, metrics);
         } catch (RuntimeException e) {
@@ -237,6 +242,9 @@ public final class Node implements AutoCloseable {
             deviceIngest.close();
             if (rules != null) {
                 rules.close();
+            }
+            if (kpis != null) {
+                kpis.close();
             }
             subscriptions.close();
             closeHistory(historyWriter, history);
@@ -259,6 +267,7 @@ public final class Node implements AutoCloseable {
         node.subscriptions = subscriptions;
         node.dashboard = dashboard;
         node.rules = rules;
+        node.kpis = kpis;
         return node;
     }
 
@@ -322,6 +331,11 @@ public final class Node implements AutoCloseable {
         return contexts;
     }
 
+    /** The KPI service, empty when {@code kpi.enabled} is false. */
+    public java.util.Optional<io.citytwin.kpi.KpiService> kpis() {
+        return kpis == null ? java.util.Optional.empty() : kpis.service();
+    }
+
     /** The embedded MQTT broker's port, 0 when it is off. */
     public int mqttPort() {
         return deviceIngest.mqttPort();
@@ -363,6 +377,9 @@ public final class Node implements AutoCloseable {
         deviceIngest.close();
         if (rules != null) {
             rules.close();
+        }
+        if (kpis != null) {
+            kpis.close(); // after ingest, before the store: its last writes go through the twin
         }
         if (subscriptions != null) {
             subscriptions.close();

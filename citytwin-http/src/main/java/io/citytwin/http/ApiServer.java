@@ -139,6 +139,10 @@ public final class ApiServer implements AutoCloseable {
                 r.delete("/api/v1/rules/{id}", h(rules::delete));
                 r.get("/api/v1/rules/{id}/trace", h(rules::trace));
             }
+            if (b.kpis != null) {
+                KpiHandlers kpis = new KpiHandlers(b.kpis, out);
+                r.get("/api/v1/kpis", h(kpis::get));
+            }
             r.get("/health", ctx -> ctx.json(health()));
             r.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4")
                     .result(metrics.scrape()));
@@ -462,6 +466,15 @@ public final class ApiServer implements AutoCloseable {
         /** The TCP port; 0 picks a free one. Default 8080. */
         public Builder port(int port) {
             this.port = port;
+            return this;
+        }
+
+        // KPI (contract D)
+        private io.citytwin.kpi.KpiService kpis;
+
+        /** Serves the district KPIs ({@code GET /api/v1/kpis}, contract D) of this service. */
+        public Builder kpis(io.citytwin.kpi.KpiService service) {
+            this.kpis = service;
             return this;
         }
 
