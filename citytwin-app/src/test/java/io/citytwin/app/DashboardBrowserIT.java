@@ -97,7 +97,19 @@ class DashboardBrowserIT {
     }
 
     static WebDriverWait waiting(ChromeDriver d) {
-        return new WebDriverWait(d, Duration.ofSeconds(60), Duration.ofMillis(200));
+        // live updates re-render lists: an element found a moment ago may be replaced before it is used
+        return (WebDriverWait) new WebDriverWait(d, Duration.ofSeconds(60), Duration.ofMillis(200))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+    }
+
+    /** Clicks the {@code action} button of the element {@code item}, again if a live re-render replaced it. */
+    static void clickAction(ChromeDriver d, By item, String action) {
+        waiting(d).until(x -> {
+            d.findElement(item)
+                    .findElement(By.cssSelector("[data-act='" + action + "']"))
+                    .click();
+            return true;
+        });
     }
 
     /** The id of an active alarm the node raised (polling up to 60 s), or null when none came. */
@@ -203,9 +215,7 @@ class DashboardBrowserIT {
                 waiting(d).until(x -> !d.findElements(alarm).isEmpty());
                 shot(d, "03-alarm");
                 if (alarmsApi) {
-                    d.findElement(alarm)
-                            .findElement(By.cssSelector("[data-act='ack']"))
-                            .click();
+                    clickAction(d, alarm, "ack");
                     waiting(d)
                             .until(x ->
                                     d.findElement(alarm).getAttribute("class").contains("acknowledged"));
@@ -217,9 +227,7 @@ class DashboardBrowserIT {
                 }
 
                 // drill-down from the alarm: flies to the lamp, shows its attributes and a chart with data
-                d.findElement(alarm)
-                        .findElement(By.cssSelector("[data-act='fly']"))
-                        .click();
+                clickAction(d, alarm, "fly");
                 waiting(d).until(x -> d.findElement(By.id("drill")).isDisplayed());
                 waiting(d).until(x -> {
                     List<WebElement> c = d.findElements(By.id("drill-chart"));
