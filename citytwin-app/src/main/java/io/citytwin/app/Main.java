@@ -35,15 +35,18 @@ public final class Main implements Runnable {
     }
 
     static CommandLine commandLine() {
-        return new CommandLine(new Main()).setExecutionExceptionHandler((e, cmd, parsed) -> {
-            PrintWriter err = cmd.getErr();
-            if (e instanceof TwinException te) {
-                err.println("citytwin: " + te.detail());
-                return 2;
-            }
-            err.println("citytwin: " + e);
-            return 1;
-        });
+        return new CommandLine(new Main())
+                // the README and the help write sizes in lower case (--size large); accept any case
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .setExecutionExceptionHandler((e, cmd, parsed) -> {
+                    PrintWriter err = cmd.getErr();
+                    if (e instanceof TwinException te) {
+                        err.println("citytwin: " + te.detail());
+                        return 2;
+                    }
+                    err.println("citytwin: " + e);
+                    return 1;
+                });
     }
 
     @Override
