@@ -66,6 +66,10 @@ public interface EventLog extends AutoCloseable {
          */
         void commit(long offset);
 
+        /**
+         * Stops the subscription: when it returns (called from another thread) the consumer is no longer inside a
+         * callback and gets no further events, so its owner may close what the consumer writes to.
+         */
         @Override
         void close();
     }

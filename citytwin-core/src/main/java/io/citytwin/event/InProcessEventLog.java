@@ -136,6 +136,9 @@ public final class InProcessEventLog implements EventLog {
         }
     }
 
+    /** How long closing a subscription waits for the consumer's batch in progress. */
+    private static final java.time.Duration CLOSE_WAIT = java.time.Duration.ofSeconds(30);
+
     private final class Sub implements Subscription {
         final String name;
         final Consumer consumer;
@@ -248,6 +251,17 @@ public final class InProcessEventLog implements EventLog {
                 lock.unlock();
             }
             subs.remove(this);
+            // wait for the batch in progress, so that the consumer's owner can close its stores afterwards (a rule
+            // engine raising an alarm into a closed alarm store was seen at node shutdown); not from the consumer
+            // itself, which would wait for itself
+            Thread t = thread;
+            if (t != null && t != Thread.currentThread()) {
+                try {
+                    t.join(CLOSE_WAIT); // bounded: a consumer stuck in I/O must not hang the shutdown
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
     }
 }

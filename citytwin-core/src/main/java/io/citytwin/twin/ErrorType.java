@@ -23,7 +23,12 @@ public enum ErrorType {
     PAYLOAD_TOO_LARGE("PayloadTooLarge", 413),
     UNSUPPORTED_MEDIA_TYPE("UnsupportedMediaType", 415),
     /** Not an NGSI-LD type: a device presented no or wrong credentials (device APIs, not the NGSI-LD API). */
-    UNAUTHORIZED("Unauthorized", 401);
+    UNAUTHORIZED("Unauthorized", 401),
+    /**
+     * Not an NGSI-LD type: the request conflicts with the current state of the resource (an illegal incident status
+     * change, docs/incidents.md); reported with the InvalidRequest URI.
+     */
+    CONFLICT("Conflict", 409);
 
     private static final String BASE = "https://uri.etsi.org/ngsi-ld/errors/";
 
@@ -48,7 +53,8 @@ public enum ErrorType {
     /** The problem type URI, e.g. {@code https://uri.etsi.org/ngsi-ld/errors/ResourceNotFound}. */
     public String uri() {
         return switch (this) {
-            case NOT_ACCEPTABLE, PAYLOAD_TOO_LARGE, UNSUPPORTED_MEDIA_TYPE, UNAUTHORIZED -> BASE + "InvalidRequest";
+            case NOT_ACCEPTABLE, PAYLOAD_TOO_LARGE, UNSUPPORTED_MEDIA_TYPE, UNAUTHORIZED, CONFLICT ->
+                BASE + "InvalidRequest";
             default -> BASE + title;
         };
     }

@@ -540,8 +540,12 @@ public final class IngestService implements AutoCloseable {
                     noteCommands(job.device, commandAttrs, attrs);
                 }
                 if (!any && st.comeOnline()) {
+                    // observed when the reading that brought it back was (receipt only without a device time): a
+                    // receive-time stamp would move the rules' event-time watermark to the wall clock whenever
+                    // devices upload old readings (a backfill, a replay, a gateway's buffer)
+                    Instant onlineAt = observedAt(attrs, job.receivedAt);
                     attrs = new LinkedHashMap<>(attrs);
-                    attrs.put(DEVICE_STATE, List.of(stateAttribute("online", job.receivedAt)));
+                    attrs.put(DEVICE_STATE, List.of(stateAttribute("online", onlineAt)));
                 }
                 any = true;
                 p.attributes += attrs.size();
@@ -755,6 +759,20 @@ public final class IngestService implements AutoCloseable {
             out.put(e.getKey(), inst);
         }
         return out;
+    }
+
+    /** The newest observedAt among {@code attrs}' instances, or {@code fallback} when none has one. */
+    private static Instant observedAt(Map<String, List<Attribute>> attrs, Instant fallback) {
+        Instant t = null;
+        for (List<Attribute> instances : attrs.values()) {
+            for (Attribute a : instances) {
+                Instant o = a.observedAt();
+                if (o != null && (t == null || o.isAfter(t))) {
+                    t = o;
+                }
+            }
+        }
+        return t == null ? fallback : t;
     }
 
     private static Attribute stateAttribute(String value, Instant at) {

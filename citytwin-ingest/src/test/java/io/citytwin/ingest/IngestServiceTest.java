@@ -89,6 +89,14 @@ class IngestServiceTest {
                         .get(0)
                         .value())
                 .isEqualTo("online");
+        // online as of the reading's own time, not the receipt: an old reading (a backfill, a replay) must not
+        // move the rules' event-time watermark to the wall clock
+        assertThat(entity("a")
+                        .attributes()
+                        .get(IngestService.DEVICE_STATE)
+                        .get(0)
+                        .observedAt())
+                .isEqualTo(Instant.parse("2026-11-21T09:00:00Z"));
         assertThat(ingest.health(TenantId.DEFAULT, new DeviceId("a"))
                         .orElseThrow()
                         .state())
@@ -102,6 +110,12 @@ class IngestServiceTest {
         Attribute t = entity("c").attributes().get(TEMP).get(0);
         assertThat(t.value()).isEqualTo(7L);
         assertThat(t.observedAt()).isEqualTo(clock.instant());
+        assertThat(entity("c")
+                        .attributes()
+                        .get(IngestService.DEVICE_STATE)
+                        .get(0)
+                        .observedAt())
+                .isEqualTo(clock.instant());
     }
 
     @Test

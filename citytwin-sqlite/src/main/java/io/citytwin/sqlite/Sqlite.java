@@ -2,11 +2,15 @@ package io.citytwin.sqlite;
 
 import io.citytwin.twin.ErrorType;
 import io.citytwin.twin.TwinException;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.InstantSource;
+import java.util.List;
 import java.util.Properties;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -46,6 +50,38 @@ public final class Sqlite {
             throw e;
         }
         return c;
+    }
+
+    /**
+     * Opens the small store database {@code dataDir/fileName} (both created when missing) with {@code synchronous =
+     * NORMAL}, auto-commit off, migrated to the current schema (see {@link Migrations}): the opening of every
+     * single-connection store (commands, device health, alarms, incidents, ...).
+     *
+     * @param cacheKib the page cache in KiB, positive
+     * @param codePrefix the prefix of the error codes, e.g. {@code command}
+     * @param storeName the store in messages, e.g. {@code command store}
+     * @throws TwinException InternalError {@code <codePrefix>.open-failed} when it cannot be opened, {@code
+     *     <codePrefix>.schema-too-new} when a newer CityTwin wrote it; nothing stays open then
+     */
+    public static Connection openMigrated(
+            Path dataDir,
+            String fileName,
+            int cacheKib,
+            List<List<String>> migrations,
+            InstantSource clock,
+            String codePrefix,
+            String storeName) {
+        Path file = dataDir.resolve(fileName);
+        Connection c = null;
+        try {
+            Files.createDirectories(dataDir);
+            c = connect(file, "NORMAL", cacheKib);
+            c.setAutoCommit(false);
+            Migrations.migrate(c, migrations, clock, codePrefix, storeName);
+            return c;
+        } catch (SQLException | IOException | RuntimeException e) {
+            throw openFailed(e, codePrefix, storeName, file, c);
+        }
     }
 
     /**

@@ -4,14 +4,11 @@ import io.citytwin.command.Command;
 import io.citytwin.command.CommandStatus;
 import io.citytwin.command.CommandStore;
 import io.citytwin.device.DeviceId;
-import io.citytwin.sqlite.Migrations;
 import io.citytwin.sqlite.Sqlite;
 import io.citytwin.twin.EntityId;
 import io.citytwin.twin.ErrorType;
 import io.citytwin.twin.TenantId;
 import io.citytwin.twin.TwinException;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -66,17 +63,8 @@ public final class SqliteCommandStore implements CommandStore {
      * @throws TwinException InternalError {@code command.open-failed}, {@code command.schema-too-new}
      */
     public static SqliteCommandStore open(Path dataDir, InstantSource clock) {
-        Path file = dataDir.resolve(FILE_NAME);
-        Connection c = null;
-        try {
-            Files.createDirectories(dataDir);
-            c = Sqlite.connect(file, "NORMAL", 2_048);
-            c.setAutoCommit(false);
-            Migrations.migrate(c, MIGRATIONS, clock, "command", "command store");
-            return new SqliteCommandStore(c);
-        } catch (SQLException | IOException | RuntimeException e) {
-            throw Sqlite.openFailed(e, "command", "command store", file, c);
-        }
+        return new SqliteCommandStore(
+                Sqlite.openMigrated(dataDir, FILE_NAME, 2_048, MIGRATIONS, clock, "command", "command store"));
     }
 
     @Override

@@ -5,14 +5,11 @@ import io.citytwin.ingest.Channel;
 import io.citytwin.ingest.DeadLetter;
 import io.citytwin.ingest.DeviceHealth;
 import io.citytwin.ingest.DeviceStateStore;
-import io.citytwin.sqlite.Migrations;
 import io.citytwin.sqlite.Sqlite;
 import io.citytwin.twin.EntityId;
 import io.citytwin.twin.ErrorType;
 import io.citytwin.twin.TenantId;
 import io.citytwin.twin.TwinException;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -72,17 +69,8 @@ public final class SqliteDeviceStateStore implements DeviceStateStore {
      * @throws TwinException InternalError {@code device-health.open-failed}, {@code device-health.schema-too-new}
      */
     public static SqliteDeviceStateStore open(Path dataDir, InstantSource clock) {
-        Path file = dataDir.resolve(FILE_NAME);
-        Connection c = null;
-        try {
-            Files.createDirectories(dataDir);
-            c = Sqlite.connect(file, "NORMAL", 2_048);
-            c.setAutoCommit(false);
-            Migrations.migrate(c, MIGRATIONS, clock, "device-health", "device health store");
-            return new SqliteDeviceStateStore(c);
-        } catch (SQLException | IOException | RuntimeException e) {
-            throw Sqlite.openFailed(e, "device-health", "device health store", file, c);
-        }
+        return new SqliteDeviceStateStore(Sqlite.openMigrated(
+                dataDir, FILE_NAME, 2_048, MIGRATIONS, clock, "device-health", "device health store"));
     }
 
     @Override

@@ -32,7 +32,12 @@ final class HistorySchema {
             List.of(
                     "CREATE TABLE fresh (seq INTEGER PRIMARY KEY, series INTEGER NOT NULL, t INTEGER NOT NULL,"
                             + " data BLOB NOT NULL)",
-                    "CREATE INDEX fresh_series ON fresh (series, t)"));
+                    "CREATE INDEX fresh_series ON fresh (series, t)"),
+            // between fresh and recent: fresh rows gather here before the (large) recent index takes them
+            List.of(
+                    "CREATE TABLE warm (seq INTEGER PRIMARY KEY, series INTEGER NOT NULL, t INTEGER NOT NULL,"
+                            + " data BLOB NOT NULL)",
+                    "CREATE INDEX warm_series ON warm (series, t)"));
 
     static final int CURRENT = MIGRATIONS.size();
 

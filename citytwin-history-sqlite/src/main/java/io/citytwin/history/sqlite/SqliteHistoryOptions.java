@@ -15,10 +15,17 @@ import java.util.Objects;
  * @param freshRows rows the writer lets gather in the small indexed {@code fresh} table before it moves them into
  *     {@code recent} in one go (see FRESH ROWS in the store), at least 1; larger amortises the index of {@code
  *     recent} over more rows, smaller keeps the index of {@code fresh} (dirtied by every commit) small
+ * @param warmRows rows the writer lets gather in {@code warm}, the level between {@code fresh} and {@code recent},
+ *     before it moves them into {@code recent} (see WARM ROWS in the store), at least 1
  * @param clock the time source for bookkeeping columns
  */
 public record SqliteHistoryOptions(
-        Synchronous synchronous, int maxBatchRecords, int compactThreshold, int freshRows, InstantSource clock) {
+        Synchronous synchronous,
+        int maxBatchRecords,
+        int compactThreshold,
+        int freshRows,
+        int warmRows,
+        InstantSource clock) {
 
     /**
      * SQLite's {@code PRAGMA synchronous} in WAL mode (https://sqlite.org/pragma.html#pragma_synchronous): {@link
@@ -39,36 +46,43 @@ public record SqliteHistoryOptions(
         if (freshRows < 1) {
             throw new IllegalArgumentException("freshRows must be at least 1, not " + freshRows);
         }
+        if (warmRows < 1) {
+            throw new IllegalArgumentException("warmRows must be at least 1, not " + warmRows);
+        }
         if (compactThreshold < 0) {
             throw new IllegalArgumentException("compactThreshold must not be negative, not " + compactThreshold);
         }
     }
 
     /**
-     * {@link Synchronous#NORMAL}, 20,000 records per transaction, packing beyond 50,000 rows, 100,000 fresh rows, the
-     * system clock.
+     * {@link Synchronous#NORMAL}, 20,000 records per transaction, packing beyond 50,000 rows, 100,000 fresh rows,
+     * 1,000,000 warm rows, the system clock.
      */
     public static SqliteHistoryOptions defaults() {
-        return new SqliteHistoryOptions(Synchronous.NORMAL, 20_000, 50_000, 100_000, InstantSource.system());
+        return new SqliteHistoryOptions(Synchronous.NORMAL, 20_000, 50_000, 100_000, 1_000_000, InstantSource.system());
     }
 
     public SqliteHistoryOptions withSynchronous(Synchronous value) {
-        return new SqliteHistoryOptions(value, maxBatchRecords, compactThreshold, freshRows, clock);
+        return new SqliteHistoryOptions(value, maxBatchRecords, compactThreshold, freshRows, warmRows, clock);
     }
 
     public SqliteHistoryOptions withMaxBatchRecords(int value) {
-        return new SqliteHistoryOptions(synchronous, value, compactThreshold, freshRows, clock);
+        return new SqliteHistoryOptions(synchronous, value, compactThreshold, freshRows, warmRows, clock);
     }
 
     public SqliteHistoryOptions withCompactThreshold(int value) {
-        return new SqliteHistoryOptions(synchronous, maxBatchRecords, value, freshRows, clock);
+        return new SqliteHistoryOptions(synchronous, maxBatchRecords, value, freshRows, warmRows, clock);
     }
 
     public SqliteHistoryOptions withFreshRows(int value) {
-        return new SqliteHistoryOptions(synchronous, maxBatchRecords, compactThreshold, value, clock);
+        return new SqliteHistoryOptions(synchronous, maxBatchRecords, compactThreshold, value, warmRows, clock);
+    }
+
+    public SqliteHistoryOptions withWarmRows(int value) {
+        return new SqliteHistoryOptions(synchronous, maxBatchRecords, compactThreshold, freshRows, value, clock);
     }
 
     public SqliteHistoryOptions withClock(InstantSource value) {
-        return new SqliteHistoryOptions(synchronous, maxBatchRecords, compactThreshold, freshRows, value);
+        return new SqliteHistoryOptions(synchronous, maxBatchRecords, compactThreshold, freshRows, warmRows, value);
     }
 }

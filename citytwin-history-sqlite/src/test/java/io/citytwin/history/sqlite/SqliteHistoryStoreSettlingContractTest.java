@@ -5,9 +5,9 @@ import io.citytwin.testkit.history.HistoryStoreContract;
 import java.nio.file.Path;
 
 /**
- * The history store contract run against the SQLite adapter moving fresh rows into recent after nearly every
- * commit of small batches (and never packing in between), so that reads merge rows of both tables and rows of one
- * series spread over both.
+ * The history store contract run against the SQLite adapter moving fresh rows into warm after nearly every commit of
+ * small batches, and warm into recent after every few moves (and never packing in between), so that reads merge rows
+ * of the three tables and rows of one series spread over all of them.
  */
 class SqliteHistoryStoreSettlingContractTest extends HistoryStoreContract {
     @Override
@@ -16,6 +16,7 @@ class SqliteHistoryStoreSettlingContractTest extends HistoryStoreContract {
                 dir,
                 SqliteHistoryOptions.defaults()
                         .withFreshRows(3)
+                        .withWarmRows(7)
                         .withMaxBatchRecords(2)
                         .withCompactThreshold(Integer.MAX_VALUE));
     }
