@@ -101,6 +101,49 @@ public class RuleEvalBench {
         }
     }
 
+    /**
+     * Without JMH, for a shared machine: runs {@link #evaluate} for {@code rounds} (default 5) rounds of 5 s and prints
+     * events per CPU-second of the evaluating thread (robust to other processes taking the cores, unlike ops/s) next
+     * to events per wall-clock second and the GC time. Usage: {@code java -cp citytwin-bench.jar
+     * io.citytwin.bench.RuleEvalBench [rounds] [rules]}.
+     */
+    public static void main(String[] args) {
+        RuleEvalBench b = new RuleEvalBench();
+        b.rules = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
+        b.setup();
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+        for (int r = 0; r < rounds; r++) {
+            long cpu0 = threads.getCurrentThreadCpuTime();
+            long wall0 = System.nanoTime();
+            long gc0 = gcMillis();
+            long events = 0;
+            while (System.nanoTime() - wall0 < 5_000_000_000L) {
+                b.evaluate();
+                events += BATCH;
+            }
+            double cpu = (threads.getCurrentThreadCpuTime() - cpu0) / 1e9;
+            double wall = (System.nanoTime() - wall0) / 1e9;
+            System.out.printf(
+                    java.util.Locale.ROOT,
+                    "round %d: %,d events, %,.0f events/CPU-s (evaluating thread), %,.0f events/s (wall), GC %d ms%n",
+                    r + 1,
+                    events,
+                    events / cpu,
+                    events / wall,
+                    gcMillis() - gc0);
+        }
+    }
+
+    private static long gcMillis() {
+        long t = 0;
+        for (var g : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            t += g.getCollectionTime();
+        }
+        return t;
+    }
+
     /** One batch of change events, as the event log delivers them. */
     @Benchmark
     @OperationsPerInvocation(BATCH)

@@ -7,7 +7,7 @@ import io.citytwin.twin.TenantId;
 import io.citytwin.twin.Twin;
 import io.citytwin.twin.TwinException;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,8 +39,15 @@ final class Ctx {
     Set<String> changed = Set.of();
     /** The last numeric value a node computed (a reading or an aggregate): {@code $value}. */
     double value = Double.NaN;
-    /** name, value, name, value, ... of what the condition looked at. */
-    final List<Object> trace = new ArrayList<>(16);
+    /*
+     * What the condition looked at, as parallel arrays (name, object or number), so that noting a reading neither
+     * boxes it nor builds a map: the map is built only when a trace entry or an alarm needs it.
+     */
+    private String[] names = new String[16];
+
+    private @Nullable Object[] objects = new Object[16];
+    private double[] numbers = new double[16];
+    private int notes;
 
     Ctx(@Nullable Twin twin) {
         this.twin = twin;
@@ -56,22 +63,65 @@ final class Ctx {
         this.observed = true;
         this.changed = Set.of();
         this.value = Double.NaN;
-        this.trace.clear();
+        this.notes = 0;
     }
 
+    /** Notes a value (an Instant or Duration is shown as its ISO-8601 text). */
     void note(String name, @Nullable Object v) {
-        trace.add(name);
-        trace.add(v);
+        int i = slot();
+        names[i] = name;
+        objects[i] = v;
+    }
+
+    /** Notes a number without boxing it. */
+    void note(String name, double v) {
+        int i = slot();
+        names[i] = name;
+        objects[i] = NUMBER;
+        numbers[i] = v;
+    }
+
+    private int slot() {
+        if (notes == names.length) {
+            names = Arrays.copyOf(names, notes * 2);
+            objects = Arrays.copyOf(objects, notes * 2);
+            numbers = Arrays.copyOf(numbers, notes * 2);
+        }
+        return notes++;
+    }
+
+    private static final Object NUMBER = new Object();
+
+    /** How many values are noted. */
+    int notes() {
+        return notes;
+    }
+
+    /** Copies the notes into these arrays from {@code at}. */
+    void copyNotes(String[] toNames, @Nullable Object[] toObjects, double[] toNumbers, int at) {
+        System.arraycopy(names, 0, toNames, at, notes);
+        System.arraycopy(objects, 0, toObjects, at, notes);
+        System.arraycopy(numbers, 0, toNumbers, at, notes);
     }
 
     Map<String, Object> values() {
+        return toMap(names, objects, numbers, 0, notes);
+    }
+
+    /** The map (name -> value) of {@code n} notes from {@code from} in these arrays. */
+    static Map<String, Object> toMap(String[] names, @Nullable Object[] objects, double[] numbers, int from, int n) {
         Map<String, Object> m = new LinkedHashMap<>();
-        for (int i = 0; i + 1 < trace.size(); i += 2) {
-            Object v = trace.get(i + 1);
+        for (int i = from; i < from + n; i++) {
+            Object v = objects[i];
+            if (v == NUMBER) {
+                v = numbers[i];
+            } else if (v instanceof Instant || v instanceof java.time.Duration) {
+                v = v.toString();
+            }
             if (v instanceof Double d && !Double.isFinite(d)) {
                 v = null;
             }
-            m.put((String) trace.get(i), v == null ? io.citytwin.twin.Json.NULL : v);
+            m.put(names[i], v == null ? io.citytwin.twin.Json.NULL : v);
         }
         return m;
     }
@@ -89,9 +139,46 @@ final class Ctx {
         };
     }
 
-    /** The numeric value of {@code v}, NaN when absent or not a number. */
+    /** The numeric value of {@code v}, NaN when absent or not a number; allocates nothing for the entity's own. */
     double number(Value v) {
+        if (v instanceof Value.Attr a) {
+            if (entity == null) {
+                return Double.NaN;
+            }
+            if (entity == cachedEntity && a.name() == cachedName) {
+                return a.scale() != 1 ? cachedNumber * a.scale() : cachedNumber;
+            }
+            double d = attributeNumber(a.name());
+            cachedEntity = entity;
+            cachedName = a.name();
+            cachedNumber = d;
+            return a.scale() != 1 ? d * a.scale() : d;
+        }
+        if (v instanceof Value.Const c) {
+            return c.value() instanceof Double d ? d : Double.NaN;
+        }
         return resolve(v) instanceof Double d ? d : Double.NaN;
+    }
+
+    /*
+     * The rules of an entity mostly read the same attribute (a detector's speed, a lamp's power): the last numeric
+     * lookup is remembered by the identity of the entity (each change is a new Entity) and of the attribute name
+     * (interned by Value.Attr), so the next rule of the same event skips the map lookup.
+     */
+    private @Nullable Entity cachedEntity;
+    private @Nullable String cachedName;
+    private double cachedNumber;
+
+    private double attributeNumber(String name) {
+        List<Attribute> l = entity == null ? null : entity.attributes().get(name);
+        if (l == null || l.isEmpty()) {
+            return Double.NaN;
+        }
+        return switch (l.get(0).value()) {
+            case Double x -> x;
+            case Long x -> x.doubleValue();
+            case null, default -> Double.NaN;
+        };
     }
 
     /** The entity the current entity's relationship points to, looked up in the twin. */

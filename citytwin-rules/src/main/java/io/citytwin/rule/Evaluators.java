@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
@@ -39,6 +40,25 @@ final class Evaluators {
     /** The state and logic of one condition node for one entity. */
     abstract static class Node {
         boolean last;
+
+        /*
+         * The root node of a (rule, entity) also carries the engine's state of the rule for the entity (the clear
+         * condition's tree, whether the rule holds, the newest event time), so that evaluating touches one object
+         * fewer: the engine's hot path is bound by memory latency over many entities' state.
+         */
+        /** Root only: the clear condition's tree, or null. */
+        @Nullable
+        Node clear;
+
+        /** Root only: whether the rule currently holds for the entity. */
+        boolean active;
+
+        /**
+         * Root only: the newest event time seen, in nanoseconds since the epoch (Long.MIN_VALUE: none yet); a
+         * primitive, so that the per-sample update does not make old state point to a young object (which makes
+         * every young collection scan the cards of all states).
+         */
+        long maxT = Long.MIN_VALUE;
 
         /** Evaluates on a sample; returns (and remembers) the result. */
         abstract boolean event(Ctx c);
@@ -131,6 +151,22 @@ final class Evaluators {
         }
     }
 
+    /** Whether the condition keeps state built from past samples (windows, detectors, durations, sequences). */
+    static boolean hasHistory(Condition c) {
+        return switch (c) {
+            case Condition.Window x -> true;
+            case Condition.Ewma x -> true;
+            case Condition.RobustZ x -> true;
+            case Condition.Seasonal x -> true;
+            case Condition.For x -> true;
+            case Condition.Sequence x -> true;
+            case Condition.All x -> x.conditions().stream().anyMatch(Evaluators::hasHistory);
+            case Condition.Any x -> x.conditions().stream().anyMatch(Evaluators::hasHistory);
+            case Condition.Not x -> hasHistory(x.condition());
+            default -> false;
+        };
+    }
+
     /** Whether the condition has an absence part (it wants every sample and a seed from the twin). */
     static boolean hasAbsence(Condition c) {
         return switch (c) {
@@ -156,9 +192,17 @@ final class Evaluators {
 
     static final class CompareNode extends Node {
         private final Condition.Compare c;
+        private final String leftLabel;
+        private final String rightLabel;
+        private final boolean noteLeft;
+        private final boolean noteRight;
 
         CompareNode(Condition.Compare c) {
             this.c = c;
+            this.leftLabel = Ctx.label(c.left());
+            this.rightLabel = Ctx.label(c.right());
+            this.noteLeft = !(c.left() instanceof Value.Const);
+            this.noteRight = !(c.right() instanceof Value.Const) || c.left() instanceof Value.Const;
         }
 
         @Override
@@ -166,16 +210,29 @@ final class Evaluators {
             if (ctx.outOfOrder || ctx.seed) {
                 return last;
             }
+            // numbers (the common case) without boxing; anything else (strings, booleans, absent) the general way
+            double ln = ctx.number(c.left());
+            double rn = Double.isNaN(ln) ? Double.NaN : ctx.number(c.right());
+            if (!Double.isNaN(rn)) {
+                if (noteLeft) {
+                    ctx.note(leftLabel, ln);
+                    ctx.value = ln;
+                }
+                if (noteRight) {
+                    ctx.note(rightLabel, rn);
+                }
+                return last = c.op().test(ln, rn);
+            }
             Object l = ctx.resolve(c.left());
             Object r = ctx.resolve(c.right());
-            if (!(c.left() instanceof Value.Const)) {
-                ctx.note(Ctx.label(c.left()), l);
+            if (noteLeft) {
+                ctx.note(leftLabel, l);
                 if (l instanceof Double d) {
                     ctx.value = d;
                 }
             }
-            if (!(c.right() instanceof Value.Const) || c.left() instanceof Value.Const) {
-                ctx.note(Ctx.label(c.right()), r);
+            if (noteRight) {
+                ctx.note(rightLabel, r);
             }
             return last = c.op().test(l, r);
         }
@@ -305,10 +362,11 @@ final class Evaluators {
         private final String label;
         private final String bound;
         private final long sizeMs;
-        private long[] times = new long[8];
-        private double[] vals = new double[8];
+        // small at first (most windows of a city hold a few samples); state per entity is what the hot path reads
+        private long[] times = new long[4];
+        private double[] vals = new double[4];
         private int n;
-        private final TreeMap<Long, List<Double>> buckets = new TreeMap<>(); // tumbling by time: start -> values
+        private final @Nullable TreeMap<Long, List<Double>> buckets; // tumbling by time only: start -> values
         private long emittedUpTo = Long.MIN_VALUE;
         private final long grace;
 
@@ -317,6 +375,7 @@ final class Evaluators {
             this.grace = grace.toMillis();
             this.bound = w.op().symbol() + " " + w.raise();
             this.sizeMs = w.size() == null ? 0 : w.size().toMillis();
+            this.buckets = w.kind() == Condition.WindowKind.TUMBLING && w.size() != null ? new TreeMap<>() : null;
             this.label = w.aggregate().name().toLowerCase(java.util.Locale.ROOT)
                     + (w.aggregate() == Condition.Aggregate.PERCENTILE ? "(" + w.percentile() + ")" : "") + "("
                     + Ctx.label(w.value()) + ") over " + (w.size() != null ? w.size() : w.count() + " samples")
@@ -339,7 +398,9 @@ final class Evaluators {
                 if (!Double.isNaN(v)) {
                     long start = Math.floorDiv(t, sizeMs) * sizeMs;
                     if (start + sizeMs > emittedUpTo) {
-                        buckets.computeIfAbsent(start, k -> new ArrayList<>()).add(v);
+                        Objects.requireNonNull(buckets)
+                                .computeIfAbsent(start, k -> new ArrayList<>())
+                                .add(v);
                     }
                 }
                 return emit(c, Math.max(t, c.now.toEpochMilli()));
@@ -401,6 +462,7 @@ final class Evaluators {
         }
 
         private boolean emit(Ctx c, long watermark) {
+            TreeMap<Long, List<Double>> buckets = Objects.requireNonNull(this.buckets);
             while (!buckets.isEmpty()) {
                 long start = buckets.firstKey();
                 if (start + sizeMs + grace > watermark) {
@@ -511,9 +573,12 @@ final class Evaluators {
         private final Duration duration;
         private @Nullable Instant since;
 
+        private final String durationText;
+
         ForNode(Node child, Duration duration) {
             this.child = child;
             this.duration = duration;
+            this.durationText = duration.toString();
         }
 
         @Override
@@ -543,8 +608,8 @@ final class Evaluators {
             if (since == null) {
                 since = c.t;
             }
-            c.note("holdingSince", since.toString());
-            c.note("for", duration.toString());
+            c.note("holdingSince", since);
+            c.note("for", durationText);
             return !now.isBefore(since.plus(duration));
         }
     }
@@ -592,9 +657,9 @@ final class Evaluators {
             if (lastSeen == null) {
                 return false;
             }
-            c.note("lastSeen", lastSeen.toString());
-            c.note("silentFor", Duration.between(lastSeen, now).toString());
-            c.note("absentAfter", a.after().toString());
+            c.note("lastSeen", lastSeen);
+            c.note("silentFor", Duration.between(lastSeen, now));
+            c.note("absentAfter", a.after());
             return !now.isBefore(lastSeen.plus(a.after()));
         }
     }
@@ -622,8 +687,8 @@ final class Evaluators {
             }
             boolean result = false;
             if (t && !thenBefore && firstAt != null && !c.t.isAfter(firstAt.plus(within))) {
-                c.note("firstAt", firstAt.toString());
-                c.note("within", within.toString());
+                c.note("firstAt", firstAt);
+                c.note("within", within);
                 result = true;
                 firstAt = null;
             }

@@ -16,8 +16,8 @@ import io.citytwin.twin.TwinException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -108,6 +108,22 @@ public final class RuleEngine implements AutoCloseable {
     private final Map<String, Compiled> rules = new TreeMap<>();
     private final Map<String, List<Compiled>> byType = new HashMap<>();
     private final Map<TenantId, Watermark> watermarks = new HashMap<>();
+    /** Per tenant, per entity: its candidate rules and their states (the hot path's single lookup). */
+    private final Map<TenantId, Map<EntityId, Ent>> entities = new HashMap<>();
+    /** Candidate sets shared by the entities with the same candidate rules; rebuilt when rules change. */
+    private final Map<List<Compiled>, Cands> candsCache = new HashMap<>();
+    /** Bumped on every rule change: entities rebuild their candidates lazily. */
+    private int generation;
+
+    private @Nullable TenantId lastTenant;
+    private @Nullable Map<EntityId, Ent> lastEntities;
+    private int[] scratch = new int[64];
+    private int[] marks = new int[64];
+    private int stamp;
+    /** Written so that the touching loads in one() are not optimised away. */
+    @SuppressWarnings("unused")
+    private long touched;
+
     private final Set<List<String>> restored = new HashSet<>();
     private final List<RuleEventListener> listeners = new CopyOnWriteArrayList<>();
     private final ConcurrentLinkedQueue<Signal> signals = new ConcurrentLinkedQueue<>();
@@ -238,7 +254,7 @@ public final class RuleEngine implements AutoCloseable {
     public synchronized void put(Rule rule) {
         Compiled old = rules.get(rule.id());
         if (old != null) {
-            for (Map.Entry<Key, EntityState> e : old.states.entrySet()) {
+            for (Map.Entry<Key, Evaluators.Node> e : old.states.entrySet()) {
                 if (e.getValue().active) {
                     restored.add(List.of(
                             e.getKey().tenant.value(), rule.id(), e.getKey().id.value()));
@@ -250,6 +266,7 @@ public final class RuleEngine implements AutoCloseable {
         if (old != null) {
             c.trace.addAll(old.trace);
         }
+        rulesChanged();
         rules.put(rule.id(), c);
         for (String t : rule.scope().types()) {
             byType.computeIfAbsent(t, k -> new ArrayList<>()).add(c);
@@ -264,8 +281,14 @@ public final class RuleEngine implements AutoCloseable {
         Compiled old = rules.remove(id);
         if (old != null) {
             unindex(old);
+            rulesChanged();
         }
         return old != null;
+    }
+
+    private void rulesChanged() {
+        generation++;
+        candsCache.clear();
     }
 
     private void unindex(Compiled c) {
@@ -298,7 +321,10 @@ public final class RuleEngine implements AutoCloseable {
     /** The latest traced evaluations of the rule, oldest first; empty for an unknown rule. */
     public synchronized List<TraceEntry> trace(String id) {
         Compiled c = rules.get(id);
-        return c == null ? List.of() : List.copyOf(c.trace);
+        if (c == null) {
+            return List.of();
+        }
+        return c.trace.entries();
     }
 
     /** The counters since start. */
@@ -348,10 +374,13 @@ public final class RuleEngine implements AutoCloseable {
 
     /** Evaluates the rules on these events, in order (the event log consumer calls this; so can tests). */
     public synchronized void process(List<ChangeEvent> events) {
+        // timed per batch, not per evaluation: reading the clock costs as much as evaluating a simple rule
+        long t0 = System.nanoTime();
         for (ChangeEvent e : events) {
             one(e);
         }
         drainSignals();
+        nanos += System.nanoTime() - t0;
     }
 
     private void drainSignals() {
@@ -364,11 +393,22 @@ public final class RuleEngine implements AutoCloseable {
         }
     }
 
+    /*
+     * The hot path, per event: one lookup of the entity's record (its candidate rules: those of its types whose id
+     * pattern matches its id, computed once per entity and rule generation; and the states of those rules for it),
+     * then only the rules that read one of the changed attributes (an index by attribute of the candidate set, shared
+     * by all entities with the same candidates). The event's time, the wall clock and the watermark are read once per
+     * event; noting values for traces neither boxes nor builds maps (see Ctx).
+     */
     private void one(ChangeEvent e) {
         if (e.kind() == ChangeKind.DELETED) {
             Key k = new Key(e.tenant(), e.entityId());
             for (Compiled c : rules.values()) {
                 c.states.remove(k);
+            }
+            Map<EntityId, Ent> m = entities.get(e.tenant());
+            if (m != null) {
+                m.remove(e.entityId());
             }
             return;
         }
@@ -376,23 +416,78 @@ public final class RuleEngine implements AutoCloseable {
         if (cur == null || cur.hasType(AlarmService.ALERT_TYPE)) {
             return;
         }
-        List<Compiled> candidates = candidates(cur);
-        if (candidates.isEmpty()) {
+        Ent ent = ent(e.tenant(), cur);
+        Cands cands = ent.cands;
+        if (cands.all.length == 0) {
             return;
         }
-        Watermark wm = watermarks.computeIfAbsent(e.tenant(), t -> new Watermark());
-        Instant observed = observedTime(e, cur, null);
-        if (observed != null) {
-            wm.advance(observed, clock.instant());
+        Watermark wm = watermarks.get(e.tenant());
+        if (wm == null) {
+            wm = new Watermark();
+            watermarks.put(e.tenant(), wm);
         }
-        for (int i = 0; i < candidates.size(); i++) {
-            Compiled c = candidates.get(i);
+        Instant observed = observedTime(e, cur, null);
+        Instant wall = clock.instant();
+        if (observed != null) {
+            wm.advance(observed, wall);
+        }
+        Instant now = wm.now(wall);
+        Set<String> changed = e.changedAttributes();
+        int[] sel;
+        int n;
+        if (e.kind() != ChangeKind.UPDATED) {
+            sel = cands.every;
+            n = sel.length;
+        } else if (changed.size() == 1) {
+            sel = cands.forAttribute(changed.iterator().next());
+            n = sel.length;
+        } else {
+            n = select(cands, changed);
+            sel = scratch;
+        }
+        // touch the states first: their loads are independent, so the cache misses overlap (memory-level
+        // parallelism) instead of costing one full memory latency per rule inside the evaluations
+        long touch = 0;
+        Evaluators.Node[] states = ent.states;
+        for (int i = 0; i < n; i++) {
+            Evaluators.Node st = states[sel[i]];
+            if (st != null) {
+                touch += st.maxT;
+            }
+        }
+        touched = touch;
+        for (int i = 0; i < n; i++) {
+            int idx = sel[i];
+            Compiled c = cands.all[idx];
             try {
-                evaluate(c, e, cur, wm);
+                evaluate(c, ent, idx, e, cur, observed, now);
             } catch (RuntimeException ex) {
                 problems.accept("rule " + c.rule.id() + " failed on " + e.entityId(), ex);
             }
         }
+    }
+
+    /** The union of the candidates reading any of {@code changed}, in candidate order, into {@link #scratch}. */
+    private int select(Cands cands, Set<String> changed) {
+        if (marks.length < cands.all.length) {
+            marks = new int[Math.max(cands.all.length, marks.length * 2)];
+            scratch = new int[marks.length];
+        }
+        if (++stamp == 0) {
+            Arrays.fill(marks, 0);
+            stamp = 1;
+        }
+        int n = 0;
+        for (String a : changed) {
+            for (int idx : cands.forAttribute(a)) {
+                if (marks[idx] != stamp) {
+                    marks[idx] = stamp;
+                    scratch[n++] = idx;
+                }
+            }
+        }
+        Arrays.sort(scratch, 0, n);
+        return n;
     }
 
     private List<Compiled> candidates(Entity cur) {
@@ -413,6 +508,44 @@ public final class RuleEngine implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /** The entity's record, (re)built when it is new, its types changed or the rules changed. */
+    private Ent ent(TenantId tenant, Entity cur) {
+        Map<EntityId, Ent> m;
+        if (tenant.equals(lastTenant)) {
+            m = lastEntities;
+        } else {
+            m = entities.computeIfAbsent(tenant, t -> new HashMap<>());
+            lastTenant = tenant;
+            lastEntities = m;
+        }
+        Ent ent = m.get(cur.id());
+        if (ent == null) {
+            ent = new Ent(new Key(tenant, cur.id()));
+            m.put(cur.id(), ent);
+        }
+        if (ent.generation != generation || (ent.types != cur.types() && !ent.types.equals(cur.types()))) {
+            List<Compiled> list = new ArrayList<>();
+            for (Compiled c : candidates(cur)) {
+                if (c.rule.scope().matchesId(cur.id().value())) {
+                    list.add(c);
+                }
+            }
+            Cands cands = candsCache.get(list);
+            if (cands == null) {
+                cands = new Cands(list);
+                candsCache.put(List.copyOf(list), cands);
+            }
+            ent.cands = cands;
+            ent.types = cur.types();
+            ent.generation = generation;
+            ent.states = new Evaluators.Node[cands.all.length];
+            for (int i = 0; i < cands.all.length; i++) {
+                ent.states[i] = cands.all[i].states.get(ent.key);
+            }
+        }
+        return ent;
     }
 
     /**
@@ -436,21 +569,25 @@ public final class RuleEngine implements AutoCloseable {
         return t;
     }
 
-    private void evaluate(Compiled c, ChangeEvent e, Entity cur, Watermark wm) {
+    private void evaluate(
+            Compiled c, Ent ent, int idx, ChangeEvent e, Entity cur, @Nullable Instant eventObserved, Instant now) {
         Rule r = c.rule;
         if (!r.enabled()) {
             return;
         }
-        if (e.kind() == ChangeKind.UPDATED && !c.relevant(e.changedAttributes())) {
+        Set<String> changed = e.changedAttributes();
+        // an update reaches a rule reading attributes only through the index by changed attribute (see one())
+        if (e.kind() == ChangeKind.UPDATED && c.watched.isEmpty() && !c.relevant(changed)) {
             return;
         }
-        Key k = new Key(e.tenant(), e.entityId());
-        EntityState st = c.states.get(k);
-        if (!r.scope().matches(cur)) {
+        Key k = ent.key;
+        Evaluators.Node st = ent.states[idx];
+        if (c.stateScope && !r.scope().matchesState(cur)) {
             if (st != null) {
                 c.states.remove(k);
+                ent.states[idx] = null;
                 if (st.active) {
-                    ctx.reset(k.tenant, cur, e.at(), wm.now(clock.instant()));
+                    ctx.reset(k.tenant, cur, e.at(), now);
                     ctx.note("leftScope", true);
                     clearOutcomes(c, k, ctx);
                     record(c, k, "cleared", ctx, true);
@@ -460,18 +597,22 @@ public final class RuleEngine implements AutoCloseable {
         }
         if (st == null) {
             st = newState(c, k);
+            ent.states[idx] = st;
         }
-        Instant observed = observedTime(e, cur, c.watched);
+        // an update of one attribute the rule reads (or a rule reading all): the event's own observed time
+        Instant observed = c.watched.isEmpty() || (changed.size() == 1 && e.kind() == ChangeKind.UPDATED)
+                ? eventObserved
+                : observedTime(e, cur, c.watched);
         Instant t = observed != null ? observed : e.at();
-        ctx.reset(k.tenant, cur, t, wm.now(clock.instant()));
-        ctx.changed = e.changedAttributes();
+        ctx.reset(k.tenant, cur, t, now);
+        ctx.changed = changed;
         ctx.observed = observed != null;
         if (observed == null) {
             // no event time of its own: evaluated as of now, never late
-        } else if (st.maxT != null && t.isBefore(st.maxT)) {
-            if (t.isBefore(st.maxT.minus(r.grace()))) {
+        } else if (st.maxT != NONE && epochNanos(t) < st.maxT) {
+            if (epochNanos(t) < st.maxT - c.graceNanos) {
                 dropped++;
-                ctx.note("newest", st.maxT.toString());
+                ctx.note("newest", instant(st.maxT).toString());
                 ctx.note("grace", r.grace().toString());
                 record(c, k, "dropped", ctx, true);
                 return;
@@ -479,26 +620,24 @@ public final class RuleEngine implements AutoCloseable {
             late++;
             ctx.outOfOrder = true;
         } else {
-            st.maxT = t;
+            st.maxT = epochNanos(t);
         }
-        long t0 = System.nanoTime();
         evaluations++;
-        boolean holds = st.cond.event(ctx);
+        boolean holds = st.event(ctx);
         boolean clears = st.clear == null ? !holds : st.clear.event(ctx) && !holds;
         transition(c, st, k, holds, clears, ctx.outOfOrder ? "late" : null);
-        nanos += System.nanoTime() - t0;
     }
 
-    private EntityState newState(Compiled c, Key k) {
-        EntityState st = new EntityState(
-                Evaluators.build(c.rule.condition(), c.rule.grace()),
-                c.rule.clearCondition() == null ? null : Evaluators.build(c.rule.clearCondition(), c.rule.grace()));
+    private Evaluators.Node newState(Compiled c, Key k) {
+        Evaluators.Node st = Evaluators.build(c.rule.condition(), c.rule.grace());
+        st.clear = c.rule.clearCondition() == null ? null : Evaluators.build(c.rule.clearCondition(), c.rule.grace());
         st.active = restored.remove(List.of(k.tenant.value(), c.rule.id(), k.id.value()));
         c.states.put(k, st);
         return st;
     }
 
-    private void transition(Compiled c, EntityState st, Key k, boolean holds, boolean clears, @Nullable String note) {
+    private void transition(
+            Compiled c, Evaluators.Node st, Key k, boolean holds, boolean clears, @Nullable String note) {
         String result;
         boolean transition = false;
         if (!st.active && holds) {
@@ -521,13 +660,13 @@ public final class RuleEngine implements AutoCloseable {
     }
 
     private void record(Compiled c, Key k, String result, Ctx x, boolean always) {
-        if (!always && (c.sampled++ % options.traceEvery()) != 0) {
-            return;
+        if (!always) {
+            if (--c.untilSampled > 0) {
+                return;
+            }
+            c.untilSampled = options.traceEvery();
         }
-        if (c.trace.size() >= options.traceCapacity()) {
-            c.trace.pollFirst();
-        }
-        c.trace.addLast(new TraceEntry(x.t, k.id.value(), c.rule.version(), result, x.values()));
+        c.trace.add(x.t, k.id.value(), c.rule.version(), result, x);
     }
 
     // ---------------------------------------------------------------- ticks
@@ -543,16 +682,18 @@ public final class RuleEngine implements AutoCloseable {
             if (!c.timed || !c.rule.enabled()) {
                 continue;
             }
-            for (Iterator<Map.Entry<Key, EntityState>> it = c.states.entrySet().iterator(); it.hasNext(); ) {
-                Map.Entry<Key, EntityState> e = it.next();
+            for (Iterator<Map.Entry<Key, Evaluators.Node>> it =
+                            c.states.entrySet().iterator();
+                    it.hasNext(); ) {
+                Map.Entry<Key, Evaluators.Node> e = it.next();
                 Key k = e.getKey();
-                EntityState st = e.getValue();
+                Evaluators.Node st = e.getValue();
                 Watermark wm = watermarks.get(k.tenant);
                 Instant now = wm == null ? wall : wm.now(wall);
                 ctx.reset(k.tenant, c.related ? lookup(k) : null, now, now);
                 try {
                     evaluations++;
-                    boolean holds = st.cond.tick(ctx);
+                    boolean holds = st.tick(ctx);
                     boolean clears = st.clear == null ? !holds : st.clear.tick(ctx) && !holds;
                     if ((!st.active && holds) || (st.active && clears)) {
                         ctx.entity = lookup(k);
@@ -561,6 +702,92 @@ public final class RuleEngine implements AutoCloseable {
                 } catch (RuntimeException ex) {
                     problems.accept("rule " + c.rule.id() + " failed on a tick for " + k.id, ex);
                 }
+            }
+        }
+    }
+
+    /*
+     * REBUILD AFTER A RESTART. Window samples and detector statistics live in memory only; without a rebuild a
+     * restarted node decides nothing until its windows refill (a seasonal baseline: days). rebuild() replays, for every
+     * rule with such state and every entity in its scope that has no state yet, the samples of the attributes the rule
+     * reads over the look-back (from the history store, through SampleSource), oldest first, through a fresh state: as
+     * the live path would have, but without outcomes (the alarms of that period happened, or not, already) and without
+     * traces. Whether the rule held is what restore() learnt from the open alarms, so the next live sample raises or
+     * clears as usual. Other attributes the condition reads take their current values (the history is per attribute).
+     */
+    /**
+     * Rebuilds windows, detectors and durations from past samples (call before {@link #start}, after the rules are
+     * in): for each enabled rule with such state and each entity of its scope without state, replays the samples of
+     * the attributes it reads observed in the look-back before now, without raising or clearing anything.
+     *
+     * @param lookback how far back to read
+     * @param limit at most this many samples per attribute and entity (the newest)
+     * @return the (rule, entity) states rebuilt
+     */
+    public synchronized int rebuild(SampleSource source, Duration lookback, int limit) {
+        if (twin == null) {
+            return 0;
+        }
+        Instant wall = clock.instant();
+        Instant from = wall.minus(lookback);
+        int rebuilt = 0;
+        for (Compiled c : rules.values()) {
+            if (!c.rule.enabled() || c.absence || c.watched.isEmpty() || !Evaluators.hasHistory(c.rule.condition())) {
+                continue;
+            }
+            for (TenantId tenant : twin.tenants()) {
+                for (String type : c.rule.scope().types()) {
+                    for (Entity e : twin.entitiesOfType(tenant, type)) {
+                        Key k = new Key(tenant, e.id());
+                        if (c.states.containsKey(k) || !c.rule.scope().matches(e)) {
+                            continue;
+                        }
+                        List<Object[]> samples = new ArrayList<>();
+                        for (String attribute : c.watchedArray) {
+                            for (SampleSource.Sample x : source.samples(tenant, e.id(), attribute, from, wall, limit)) {
+                                samples.add(new Object[] {x.at(), attribute, x.value()});
+                            }
+                        }
+                        if (samples.isEmpty()) {
+                            continue;
+                        }
+                        samples.sort((x, y) -> ((Instant) x[0]).compareTo((Instant) y[0]));
+                        replay(c, k, e, samples, wall);
+                        rebuilt++;
+                    }
+                }
+            }
+        }
+        // the entities' records are rebuilt from the rules' states on their next event
+        generation++;
+        return rebuilt;
+    }
+
+    private void replay(Compiled c, Key k, Entity current, List<Object[]> samples, Instant wall) {
+        Evaluators.Node st = newState(c, k);
+        Watermark wm = watermarks.computeIfAbsent(k.tenant, t -> new Watermark());
+        for (Object[] x : samples) {
+            Instant at = (Instant) x[0];
+            String attribute = (String) x[1];
+            Entity snapshot = current.withInstance(
+                    attribute, Attribute.property(Json.freeze(x[2])).withObservedAt(at));
+            wm.advance(at, wall);
+            ctx.reset(k.tenant, snapshot, at, at);
+            ctx.changed = Set.of(attribute);
+            long t = epochNanos(at);
+            if (st.maxT != NONE && t < st.maxT) {
+                ctx.outOfOrder = true;
+            } else {
+                st.maxT = t;
+            }
+            try {
+                st.event(ctx);
+                if (st.clear != null) {
+                    st.clear.event(ctx);
+                }
+            } catch (RuntimeException ex) {
+                problems.accept("rule " + c.rule.id() + " failed rebuilding " + k.id, ex);
+                return;
             }
         }
     }
@@ -589,12 +816,12 @@ public final class RuleEngine implements AutoCloseable {
                     if (observedLast) {
                         watermarks.computeIfAbsent(tenant, t -> new Watermark()).advance(last, wall);
                     }
-                    EntityState st = newState(c, k);
+                    Evaluators.Node st = newState(c, k);
                     ctx.reset(tenant, e, last, last);
                     ctx.seed = true;
                     ctx.observed = observedLast;
                     ctx.changed = e.attributes().keySet();
-                    st.cond.event(ctx);
+                    st.event(ctx);
                     if (st.clear != null) {
                         st.clear.event(ctx);
                     }
@@ -778,17 +1005,87 @@ public final class RuleEngine implements AutoCloseable {
 
     record Key(TenantId tenant, EntityId id) {}
 
-    private static final class EntityState {
-        final Evaluators.Node cond;
-        final Evaluators.@Nullable Node clear;
-        boolean active;
+    private static final long NONE = Long.MIN_VALUE;
 
-        @Nullable
-        Instant maxT;
+    /** Nanoseconds since the epoch, saturated beyond about ±285 years. */
+    static long epochNanos(Instant t) {
+        long s = t.getEpochSecond();
+        if (s >= 9_000_000_000L) {
+            return Long.MAX_VALUE / 2;
+        }
+        if (s <= -9_000_000_000L) {
+            return Long.MIN_VALUE / 2;
+        }
+        return s * 1_000_000_000L + t.getNano();
+    }
 
-        EntityState(Evaluators.Node cond, Evaluators.@Nullable Node clear) {
-            this.cond = cond;
-            this.clear = clear;
+    private static Instant instant(long epochNanos) {
+        return Instant.ofEpochSecond(
+                Math.floorDiv(epochNanos, 1_000_000_000L), Math.floorMod(epochNanos, 1_000_000_000L));
+    }
+
+    /** An entity's candidate rules (shared) and its states for them (same order); null: no state yet. */
+    private static final class Ent {
+        final Key key;
+        List<String> types = List.of();
+        int generation = -1;
+        Cands cands = Cands.NONE;
+        Evaluators.Node[] states = new Evaluators.Node[0];
+
+        Ent(Key key) {
+            this.key = key;
+        }
+    }
+
+    /**
+     * Candidate rules of a kind of entity, indexed by the attribute whose change concerns them: for each attribute,
+     * the (ascending) indexes of the rules reading it plus those reading every attribute (absence).
+     */
+    private static final class Cands {
+        static final Cands NONE = new Cands(List.of());
+        final Compiled[] all;
+        final int[] every;
+        private final int[] any;
+        private final Map<String, int[]> byAttribute = new HashMap<>();
+
+        Cands(List<Compiled> rules) {
+            this.all = rules.toArray(new Compiled[0]);
+            this.every = new int[all.length];
+            List<Integer> anyList = new ArrayList<>();
+            Map<String, List<Integer>> by = new HashMap<>();
+            for (int i = 0; i < all.length; i++) {
+                every[i] = i;
+                if (all[i].watched.isEmpty()) {
+                    anyList.add(i);
+                    continue;
+                }
+                for (String w : all[i].watched) {
+                    by.computeIfAbsent(w, x -> new ArrayList<>()).add(i);
+                }
+            }
+            this.any = anyList.stream().mapToInt(Integer::intValue).toArray();
+            for (Map.Entry<String, List<Integer>> en : by.entrySet()) {
+                List<Integer> l = new ArrayList<>(en.getValue());
+                l.addAll(anyList);
+                byAttribute.put(
+                        en.getKey(),
+                        l.stream().mapToInt(Integer::intValue).sorted().toArray());
+            }
+        }
+
+        // the last attribute asked for, by identity: events of one source reuse the same name instance
+        private @Nullable String lastAttribute;
+        private int[] lastIndexes = new int[0];
+
+        int[] forAttribute(String attribute) {
+            if (attribute == lastAttribute) {
+                return lastIndexes;
+            }
+            int[] r = byAttribute.get(attribute);
+            r = r == null ? any : r;
+            lastAttribute = attribute;
+            lastIndexes = r;
+            return r;
         }
     }
 
@@ -799,9 +1096,16 @@ public final class RuleEngine implements AutoCloseable {
         final boolean timed;
         final boolean writesValue;
         final boolean related;
-        final Map<Key, EntityState> states = new LinkedHashMap<>();
-        final ArrayDeque<TraceEntry> trace;
-        long sampled;
+        final Map<Key, Evaluators.Node> states = new LinkedHashMap<>();
+        final TraceRing trace;
+        /** Whether the scope depends on the entity's state (q, geo), checked on every evaluation. */
+        final boolean stateScope;
+        /** The rule's grace in nanoseconds (saturated). */
+        final long graceNanos;
+
+        final String[] watchedArray;
+        /** Ordinary evaluations until the next traced one (1: the next). */
+        int untilSampled = 1;
 
         Compiled(Rule rule, int traceCapacity) {
             this.rule = rule;
@@ -812,6 +1116,15 @@ public final class RuleEngine implements AutoCloseable {
             }
             this.absence = Evaluators.hasAbsence(rule.condition());
             this.watched = absence ? Set.of() : Set.copyOf(w);
+            this.watchedArray = watched.toArray(new String[0]);
+            this.stateScope = rule.scope().q() != null || rule.scope().geo() != null;
+            long g;
+            try {
+                g = rule.grace().toNanos();
+            } catch (ArithmeticException e) {
+                g = Long.MAX_VALUE / 4;
+            }
+            this.graceNanos = Math.min(g, Long.MAX_VALUE / 4);
             Evaluators.Node probe = Evaluators.build(rule.condition(), rule.grace());
             Evaluators.Node probeClear =
                     rule.clearCondition() == null ? null : Evaluators.build(rule.clearCondition(), rule.grace());
@@ -823,7 +1136,7 @@ public final class RuleEngine implements AutoCloseable {
                 wv |= o instanceof Outcome.SetAttribute s && "$value".equals(s.value());
             }
             this.writesValue = wv;
-            this.trace = new ArrayDeque<>(Math.min(traceCapacity, 64));
+            this.trace = new TraceRing(traceCapacity);
         }
 
         /** Whether a change of these attributes concerns the rule. */
@@ -832,7 +1145,7 @@ public final class RuleEngine implements AutoCloseable {
                 // absence: any reading counts, but not the device state the ingest writes when it goes offline
                 return !(changed.size() == 1 && changed.contains(DEVICE_STATE));
             }
-            for (String w : watched) {
+            for (String w : watchedArray) {
                 if (changed.contains(w)) {
                     return true;
                 }
@@ -856,6 +1169,9 @@ public final class RuleEngine implements AutoCloseable {
         Instant now(Instant wall) {
             if (eventMax == null) {
                 return wall;
+            }
+            if (wall == anchor) {
+                return eventMax; // advanced by this very event
             }
             Duration idle = Duration.between(anchor, wall);
             return idle.isNegative() ? eventMax : eventMax.plus(idle);

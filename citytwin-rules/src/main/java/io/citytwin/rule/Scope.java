@@ -28,6 +28,23 @@ public record Scope(List<String> types, @Nullable Pattern idPattern, @Nullable Q
         }
     }
 
+    /** Whether an entity with this id can be in scope (the id pattern; the types are the caller's index). */
+    public boolean matchesId(String id) {
+        return idPattern == null || idPattern.matcher(id).matches();
+    }
+
+    /** Whether the entity's state passes {@code q} and {@code geo} (types and id checked apart). */
+    public boolean matchesState(Entity e) {
+        if (q != null && !q.test(e)) {
+            return false;
+        }
+        if (geo != null) {
+            Optional<Attribute> loc = e.attribute(Ngsi.LOCATION);
+            return loc.isPresent() && loc.get().value() instanceof GeoValue g && geo.test(g.geometry());
+        }
+        return true;
+    }
+
     /** Whether the entity is in scope. */
     public boolean matches(Entity e) {
         boolean typed = false;

@@ -16,7 +16,8 @@ public sealed interface Value permits Value.Attr, Value.Related, Value.Const {
      */
     record Attr(String name, double scale) implements Value {
         public Attr {
-            Objects.requireNonNull(name);
+            // interned: the rules reading the same attribute share one instance (Ctx's per-event lookup cache)
+            name = Objects.requireNonNull(name).intern();
         }
     }
 

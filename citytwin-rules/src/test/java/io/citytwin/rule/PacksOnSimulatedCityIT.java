@@ -24,6 +24,7 @@ import java.io.InputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -135,9 +136,49 @@ class PacksOnSimulatedCityIT {
             }
         }
         System.out.println("False positives by type, rule and originator type: " + fp);
+        // traffic incidents the detector data can show at all: with demand below the incident's reduced capacity
+        // (nights, off-peak) the readings are exactly those without the incident (the simulator is deterministic)
+        Behaviour clean = new Behaviour(city, ZoneId.of("Europe/Berlin"), FaultPlan.none());
+        Behaviour faulty = new Behaviour(city, ZoneId.of("Europe/Berlin"), faults);
+        int observable = 0;
+        int observableDetected = 0;
+        List<String> missed = new ArrayList<>();
+        for (Fault f : faults.faults()) {
+            if (f.type() != Fault.Type.TRAFFIC_INCIDENT || f.start().isBefore(warm)) {
+                continue;
+            }
+            City.Detector d = city.detectors().stream()
+                    .filter(x -> x.id().equals(f.entity()))
+                    .findFirst()
+                    .orElseThrow();
+            boolean visible = false;
+            for (Instant m = f.start(); m.isBefore(f.end()) && !visible; m = m.plus(Duration.ofMinutes(1))) {
+                visible = !faulty.detector(d, m).equals(clean.detector(d, m));
+            }
+            boolean detected = h.all().stream()
+                    .anyMatch(a -> a.type().equals("traffic.incident")
+                            && a.originator().equals(f.entity())
+                            && matches(a, f, Duration.ofMinutes(30)));
+            if (visible) {
+                observable++;
+                if (detected) {
+                    observableDetected++;
+                } else {
+                    missed.add(f.entity() + " " + f.start() + ".." + f.end());
+                }
+            }
+        }
+        System.out.printf(
+                "traffic.incident: %d of the incidents change their detector's data; %d of those detected; missed %s%n",
+                observable, observableDetected, missed);
         assertThat(h.problems).isEmpty();
+        assertThat(observable).as("observable traffic incidents").isPositive();
+        assertThat((double) observableDetected / observable)
+                .as("recall of traffic.incident over the incidents the data shows")
+                .isGreaterThanOrEqualTo(0.9);
         // robust on this seed: the clean physical signals
-        for (String type : List.of("lighting.lamp-failure", "lighting.cabinet-outage", "water.contamination")) {
+        for (String type : List.of(
+                "lighting.lamp-failure", "lighting.cabinet-outage", "water.contamination", "traffic.incident")) {
             double[] s = scores.get(type);
             if (s[0] > 0) {
                 assertThat(s[1] / s[0]).as("recall of %s", type).isGreaterThanOrEqualTo(0.9);

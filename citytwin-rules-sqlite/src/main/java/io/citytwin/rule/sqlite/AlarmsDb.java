@@ -7,13 +7,11 @@ import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
-import io.citytwin.sqlite.Migrations;
 import io.citytwin.sqlite.Sqlite;
 import io.citytwin.twin.ErrorType;
 import io.citytwin.twin.Json;
 import io.citytwin.twin.TwinException;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -77,17 +75,8 @@ public final class AlarmsDb implements AutoCloseable {
      *     alarm.schema-too-new} when a newer CityTwin wrote it
      */
     public static AlarmsDb open(Path dataDir, InstantSource clock) {
-        Path file = dataDir.resolve(FILE_NAME);
-        Connection c = null;
-        try {
-            Files.createDirectories(dataDir);
-            c = Sqlite.connect(file, "NORMAL", 4 * 1024);
-            c.setAutoCommit(false);
-            Migrations.migrate(c, MIGRATIONS, clock, "alarm", "alarm store");
-            return new AlarmsDb(c);
-        } catch (Exception e) {
-            throw Sqlite.openFailed(e, "alarm", "alarm store", file, c);
-        }
+        return new AlarmsDb(
+                Sqlite.openMigrated(dataDir, FILE_NAME, 4 * 1024, MIGRATIONS, clock, "alarm", "alarm store"));
     }
 
     void checkOpen() {

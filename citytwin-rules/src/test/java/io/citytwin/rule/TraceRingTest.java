@@ -1,0 +1,70 @@
+package io.citytwin.rule;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TraceRingTest {
+    private static final Instant T0 = Instant.parse("2026-03-02T00:00:00.123456789Z");
+
+    @Test
+    void keepsTheLatestEntriesOldestFirst_withTheirValues() {
+        TraceRing ring = new TraceRing(3);
+        Ctx x = new Ctx(null);
+        for (int i = 0; i < 5; i++) {
+            x.reset(io.citytwin.twin.TenantId.DEFAULT, null, T0.plusSeconds(i), T0);
+            x.note("v", (double) i);
+            x.note("since", T0);
+            ring.add(T0.plusSeconds(i), "e" + i, 1, i % 2 == 0 ? "true" : "false", x);
+        }
+        List<TraceEntry> entries = ring.entries();
+        assertThat(entries).extracting(TraceEntry::entity).containsExactly("e2", "e3", "e4");
+        assertThat(entries.get(0).at()).isEqualTo(T0.plusSeconds(2));
+        assertThat(entries.get(2).values()).containsEntry("v", 4.0).containsEntry("since", T0.toString());
+    }
+
+    @Test
+    void widensForAnEvaluationWithManyValues_withoutChangingEarlierOnes() {
+        TraceRing ring = new TraceRing(10);
+        Ctx x = new Ctx(null);
+        x.reset(io.citytwin.twin.TenantId.DEFAULT, null, T0, T0);
+        x.note("a", 1.0);
+        ring.add(T0, "small", 1, "true", x);
+        x.reset(io.citytwin.twin.TenantId.DEFAULT, null, T0, T0);
+        for (int i = 0; i < 9; i++) {
+            x.note("n" + i, i == 3 ? null : (Object) ("s" + i));
+        }
+        x.note("d", Duration.ofMinutes(5));
+        x.note("nan", Double.NaN);
+        ring.add(T0, "wide", 2, "raised", x);
+        x.reset(io.citytwin.twin.TenantId.DEFAULT, null, T0, T0);
+        ring.add(T0, "empty", 3, "false", x);
+        List<TraceEntry> entries = ring.entries();
+        assertThat(entries.get(0).values()).containsOnlyKeys("a").containsEntry("a", 1.0);
+        assertThat(entries.get(1).values())
+                .hasSize(11)
+                .containsEntry("n0", "s0")
+                .containsEntry("n3", io.citytwin.twin.Json.NULL)
+                .containsEntry("d", "PT5M")
+                .containsEntry("nan", io.citytwin.twin.Json.NULL);
+        assertThat(entries.get(2).values()).isEmpty();
+    }
+
+    @Test
+    void aNewVersionKeepsTheOldTrace() {
+        TraceRing old = new TraceRing(4);
+        Ctx x = new Ctx(null);
+        x.reset(io.citytwin.twin.TenantId.DEFAULT, null, T0, T0);
+        x.note("v", 7.0);
+        old.add(T0, "e", 1, "raised", x);
+        TraceRing next = new TraceRing(4);
+        next.addAll(old);
+        x.reset(io.citytwin.twin.TenantId.DEFAULT, null, T0, T0);
+        next.add(T0.plusSeconds(1), "e", 2, "false", x);
+        assertThat(next.entries()).extracting(TraceEntry::version).containsExactly(1, 2);
+        assertThat(next.entries().get(0).values()).containsEntry("v", 7.0);
+    }
+}
