@@ -113,8 +113,10 @@ public final class DashboardBench {
                 new WebDriverWait(d, Duration.ofMinutes(5), Duration.ofMillis(100))
                         .until(x -> "true".equals(js(d, "return document.body.dataset.ready || null")));
                 double fmp = ((Number) js(d, "return cityTwin.perf.start + cityTwin.perf.firstPaint")).doubleValue();
-                js(d, "cityTwin.perf.longTasks.length = 0");
+                js(d, PROFILE);
+                js(d, "cityTwin.perf.longTasks.length = 0; cityTwin.perf.spans.length = 0");
                 panAndZoom(d, steps);
+                System.out.println("Pan/zoom: " + attribution(d));
                 @SuppressWarnings("unchecked")
                 List<Map<String, Object>> tasks = (List<Map<String, Object>>) js(d, "return cityTwin.perf.longTasks");
                 double maxTask = 0;
@@ -129,11 +131,32 @@ public final class DashboardBench {
                 Thread.sleep(2000);
                 long bytes0 = sseBytes(base);
                 double page0 = ((Number) js(d, "return cityTwin.live.bytes")).doubleValue();
+                @SuppressWarnings("unchecked")
+                Map<String, Object> by0 = (Map<String, Object>) js(d, "return {...cityTwin.live.bytesBy}");
+                js(d, "cityTwin.perf.longTasks.length = 0; cityTwin.perf.spans.length = 0");
                 long changes0 = applied.get();
                 Thread.sleep(duration * 1000L);
                 long bytes1 = sseBytes(base);
                 double page1 = ((Number) js(d, "return cityTwin.live.bytes")).doubleValue();
                 long changes1 = applied.get();
+                @SuppressWarnings("unchecked")
+                Map<String, Object> by1 = (Map<String, Object>) js(d, "return {...cityTwin.live.bytesBy}");
+                System.out.println("Steady view: " + attribution(d));
+                @SuppressWarnings("unchecked")
+                List<Map<String, Object>> steady = (List<Map<String, Object>>) js(d, "return cityTwin.perf.longTasks");
+                double steadyMax = 0;
+                for (Map<String, Object> t : steady) {
+                    steadyMax = Math.max(steadyMax, ((Number) t.get("duration")).doubleValue());
+                }
+                StringBuilder perEvent = new StringBuilder();
+                for (Map.Entry<String, Object> e : by1.entrySet()) {
+                    double before = by0.get(e.getKey()) instanceof Number n ? n.doubleValue() : 0;
+                    perEvent.append(String.format(
+                            Locale.ROOT,
+                            " %s %,.0f B/s;",
+                            e.getKey(),
+                            (((Number) e.getValue()).doubleValue() - before) / duration));
+                }
                 System.out.println();
                 System.out.println(
                         "| city | entities | changes/s applied | first meaningful paint | long tasks > 100 ms (pan/zoom, "
@@ -150,6 +173,13 @@ public final class DashboardBench {
                         maxTask,
                         (bytes1 - bytes0) / (double) duration,
                         (page1 - page0) / duration);
+                System.out.printf(
+                        Locale.ROOT,
+                        "%nSteady view (%d s, whole city in cells): %d long tasks, longest %.0f ms; page bytes by event:%s%n",
+                        duration,
+                        steady.size(),
+                        steadyMax,
+                        perEvent);
             } finally {
                 running.set(false);
                 writer.join();
@@ -239,6 +269,69 @@ public final class DashboardBench {
                 next = System.nanoTime(); // cannot keep up: run flat out, report the rate reached
             }
         }
+    }
+
+    /**
+     * Profiling in the page: the main functions of the dashboard (and JSON.parse) are wrapped to record every call over
+     * 10 ms, so each long task can be attributed to what ran inside it.
+     */
+    private static final String PROFILE =
+            """
+            const spans = cityTwin.perf.spans = [];
+            function wrap(obj, name, label) {
+              const f = obj[name];
+              if (typeof f !== 'function') return;
+              obj[name] = function (...a) {
+                const t0 = performance.now();
+                try { return f.apply(this, a); } finally {
+                  const dt = performance.now() - t0;
+                  if (dt > 10) spans.push({ name: label, start: t0, duration: dt });
+                }
+              };
+            }
+            const m = cityTwin.map;
+            wrap(m.fast, 'draw', 'canvas draw');
+            wrap(m, 'applyView', 'map view (cells/points of a new view)');
+            wrap(m, 'drawCells', 'live cells');
+            wrap(m, 'drawPoints', 'live points');
+            wrap(cityTwin.alarms, 'render', 'alarm list');
+            wrap(cityTwin.incidents, 'render', 'incident list');
+            wrap(cityTwin.kpis, 'render', 'kpi strip');
+            wrap(JSON, 'parse', 'JSON.parse');
+            const mp = m.map;
+            wrap(mp, '_resetView', 'leaflet reset view');
+            wrap(mp, '_move', 'leaflet move');
+            wrap(mp, 'fire', 'leaflet events');
+            wrap(cityTwin.live.handlers, 'alarm', 'alarm event');
+            wrap(m.renderer, '_update', 'leaflet districts redraw');
+            wrap(m.renderer, '_redraw', 'leaflet districts redraw');
+            """;
+
+    /** Each long task with the recorded calls inside it, e.g. "182 ms [canvas draw 120, JSON.parse 40]". */
+    @SuppressWarnings("unchecked")
+    private static String attribution(ChromeDriver d) {
+        List<Map<String, Object>> tasks = (List<Map<String, Object>>) js(d, "return cityTwin.perf.longTasks");
+        List<Map<String, Object>> spans = (List<Map<String, Object>>) js(d, "return cityTwin.perf.spans");
+        StringBuilder sb = new StringBuilder();
+        for (Map<String, Object> t : tasks) {
+            double s0 = ((Number) t.get("start")).doubleValue();
+            double dur = ((Number) t.get("duration")).doubleValue();
+            Map<String, Double> in = new LinkedHashMap<>();
+            for (Map<String, Object> sp : spans) {
+                double st = ((Number) sp.get("start")).doubleValue();
+                if (st >= s0 - 1 && st <= s0 + dur) {
+                    in.merge((String) sp.get("name"), ((Number) sp.get("duration")).doubleValue(), Double::sum);
+                }
+            }
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "%n  %.0f ms %s",
+                    dur,
+                    in.entrySet().stream()
+                            .map(e -> e.getKey() + " " + Math.round(e.getValue()))
+                            .toList()));
+        }
+        return tasks.size() + " long tasks" + sb;
     }
 
     /** Pans and zooms through the city in the page: zoom in step by step to point level, pan, zoom out. */

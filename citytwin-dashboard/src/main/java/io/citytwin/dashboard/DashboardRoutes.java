@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
+import org.locationtech.jts.geom.Envelope;
 
 /**
  * The dashboard's HTTP routes, added to the node's {@link ApiServer} as an extension:
@@ -141,7 +143,28 @@ final class DashboardRoutes implements ApiServer.Extension {
         }
         m.put("layers", layers);
         m.put("languages", List.of("en", "de", "zh"));
+        m.put("bounds", districtBounds(tenant));
         send(ctx, m);
+    }
+
+    /**
+     * The box around the districts as {@code [west, south, east, north]}, or null without districts: the page sets its
+     * first view from it and asks for the view's cells while the base geometry is still loading.
+     */
+    private @Nullable List<Double> districtBounds(TenantId tenant) {
+        Envelope env = new Envelope();
+        for (String type : twin.types(tenant)) {
+            if (!EntityStates.local(type).equals("District")) {
+                continue;
+            }
+            for (Entity e : twin.entitiesOfType(tenant, type)) {
+                Attribute loc = EntityStates.byLocalName(e).get("location");
+                if (loc != null && loc.value() instanceof GeoValue g) {
+                    env.expandToInclude(g.geometry().getEnvelopeInternal());
+                }
+            }
+        }
+        return env.isNull() ? null : List.of(env.getMinX(), env.getMinY(), env.getMaxX(), env.getMaxY());
     }
 
     /** Districts (polygons) and road segments (lines, with the traffic state of their detectors) as GeoJSON. */

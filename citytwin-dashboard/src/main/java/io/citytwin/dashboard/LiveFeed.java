@@ -1,6 +1,7 @@
 package io.citytwin.dashboard;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.citytwin.event.ChangeEvent;
 import io.citytwin.event.EventLog;
@@ -15,6 +16,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -47,7 +50,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Events: {@code hello} (client id and limits), {@code points} ({@code {"upsert": [...], "remove": [ids]}}),
  * {@code cells} ({@code {"resolution": r, "reset": bool, "upsert": [...], "remove": [h3]}}), {@code resync}, and
- * whatever {@link #broadcast} sends (e.g. {@code alarm}).
+ * whatever {@link #broadcast} sends (e.g. {@code alarm}, {@code incident}), coalesced per id and capped per flush
+ * (beyond the cap: {@code reload} with {@code {"events": [names]}}).
  */
 public final class LiveFeed implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LiveFeed.class);
@@ -66,6 +70,7 @@ public final class LiveFeed implements AutoCloseable {
     private final ConcurrentHashMap<String, Client> clients = new ConcurrentHashMap<>();
     private final ScheduledExecutorService flusher;
     private final AtomicLong changes = new AtomicLong();
+    private final AtomicLong eventSeq = new AtomicLong();
     private volatile EventLog.@Nullable Subscription subscription;
     private volatile boolean closed;
 
@@ -115,8 +120,14 @@ public final class LiveFeed implements AutoCloseable {
     }
 
     /**
-     * Sends an application event to every connected dashboard (contract C): thread-safe, never blocks; a client whose
-     * queue is full is told to resync instead.
+     * Sends an application event to every connected dashboard (contract C): thread-safe, never blocks.
+     *
+     * <p>Events are coalesced per client: when the data is a JSON object with an {@code id}, a newer event of the same
+     * name and id replaces an older one not yet sent (the page only needs the latest state of an alarm or incident).
+     * The pending events go out together at most once per {@code flush}; more than {@code maxEvents} pending at once
+     * and the client gets a single {@code reload} event ({@code {"events": ["alarm"]}}) instead, upon which the page
+     * reloads that panel over REST. So a storm of alarms (the large simulated city raises hundreds per second) costs
+     * a page a bounded number of events per second rather than its main thread.
      *
      * @param eventName the SSE event name, e.g. {@code alarm}; letters, digits, {@code -}, {@code _} and {@code .}
      * @param jsonData the data, usually one JSON document (line breaks are sent as several data lines)
@@ -125,9 +136,25 @@ public final class LiveFeed implements AutoCloseable {
         if (!EVENT_NAME.matcher(eventName).matches()) {
             throw new IllegalArgumentException("Bad SSE event name '" + eventName + "'");
         }
+        if (clients.isEmpty()) {
+            return;
+        }
+        String id = idOf(jsonData);
+        String key = id == null ? eventName + "#" + eventSeq.incrementAndGet() : eventName + "\u0000" + id;
         String frame = frame(eventName, jsonData);
         for (Client c : clients.values()) {
-            c.enqueue(frame);
+            c.offerEvent(key, eventName, frame);
+        }
+    }
+
+    /** The {@code id} of a JSON object, or null (not JSON, not an object, no textual id). */
+    private @Nullable String idOf(String jsonData) {
+        try {
+            JsonNode n = json.readTree(jsonData);
+            JsonNode id = n == null ? null : n.get("id");
+            return id != null && id.isTextual() ? id.asText() : null;
+        } catch (JsonProcessingException e) {
+            return null;
         }
     }
 
@@ -175,6 +202,7 @@ public final class LiveFeed implements AutoCloseable {
             hello.put("client", c.id);
             hello.put("pointZoom", options.pointZoom());
             hello.put("flushMillis", options.flush().toMillis());
+            hello.put("maxEvents", options.maxEvents());
             write(c, out, frame("hello", json.writeValueAsString(hello)));
             while (!closed && !c.closed) {
                 String f = c.queue.poll(options.keepAlive().toMillis(), TimeUnit.MILLISECONDS);
@@ -266,7 +294,13 @@ public final class LiveFeed implements AutoCloseable {
         /** Guarded by this: markers changed since the last flush (null value: gone from the view). */
         private final Map<String, @Nullable Marker> pending = new LinkedHashMap<>();
 
+        /** Guarded by this: broadcast frames not yet sent, the latest per key (event name and id), oldest first. */
+        private final LinkedHashMap<String, String> events = new LinkedHashMap<>();
+        /** Guarded by this: event names whose pending events overflowed {@code maxEvents}: to be reloaded instead. */
+        private final Set<String> reloadEvents = new TreeSet<>();
+
         private boolean cellsDirty;
+        private long nextEvents;
         private long nextPoints;
         private long nextCells;
         /** Guarded by this: bumped by every view change. */
@@ -289,6 +323,22 @@ public final class LiveFeed implements AutoCloseable {
             pending.clear();
             cellsDirty = false;
             viewVersion++;
+        }
+
+        /** A broadcast event: coalesced with a pending one of the same key, or dropped for a pending reload. */
+        synchronized void offerEvent(String key, String eventName, String frame) {
+            if (closed || reloadEvents.contains(eventName)) {
+                return;
+            }
+            events.remove(key); // re-inserted at the end: the order of the latest changes is kept
+            events.put(key, frame);
+            if (events.size() > options.maxEvents()) {
+                for (String k : events.keySet()) {
+                    int sep = k.indexOf('\u0000');
+                    reloadEvents.add(sep >= 0 ? k.substring(0, sep) : k.substring(0, k.lastIndexOf('#')));
+                }
+                events.clear();
+            }
         }
 
         synchronized void offer(TenantId t, MapIndex.Change change) {
@@ -321,9 +371,23 @@ public final class LiveFeed implements AutoCloseable {
             View v;
             Map<String, @Nullable Marker> points = null;
             boolean cells = false;
+            String eventFrames = null;
             synchronized (this) {
                 if (closed) {
                     return;
+                }
+                if ((!events.isEmpty() || !reloadEvents.isEmpty()) && now >= nextEvents) {
+                    nextEvents = now + options.flush().toMillis();
+                    StringBuilder sb = new StringBuilder();
+                    if (!reloadEvents.isEmpty()) {
+                        sb.append(frame("reload", "{\"events\":[\"" + String.join("\",\"", reloadEvents) + "\"]}"));
+                        reloadEvents.clear();
+                    }
+                    for (String f : events.values()) {
+                        sb.append(f);
+                    }
+                    events.clear();
+                    eventFrames = sb.toString();
                 }
                 v = view;
                 if (viewVersion != flushedVersion) {
@@ -332,20 +396,19 @@ public final class LiveFeed implements AutoCloseable {
                     sentResolution = -1;
                 }
                 if (v.zoom() >= options.pointZoom()) {
-                    if (pending.isEmpty() || now < nextPoints) {
-                        return;
+                    if (!pending.isEmpty() && now >= nextPoints) {
+                        nextPoints = now + options.flush().toMillis();
+                        points = new LinkedHashMap<>(pending);
+                        pending.clear();
                     }
-                    nextPoints = now + options.flush().toMillis();
-                    points = new LinkedHashMap<>(pending);
-                    pending.clear();
-                } else {
-                    if (!cellsDirty || now < nextCells) {
-                        return;
-                    }
+                } else if (cellsDirty && now >= nextCells) {
                     nextCells = now + options.cellFlush().toMillis();
                     cellsDirty = false;
                     cells = true;
                 }
+            }
+            if (eventFrames != null) {
+                enqueue(eventFrames);
             }
             try {
                 if (points != null) {
@@ -383,12 +446,15 @@ public final class LiveFeed implements AutoCloseable {
                     index.cells(tenant, v.box(), MapIndex.resolutionFor(v.zoom()), v.layers(), options.maxCells());
             boolean reset = cells.resolution() != sentResolution;
             Map<String, String> now = HashMap.newHashMap(cells.cells().size());
-            List<MapIndex.Cell> upsert = new ArrayList<>();
+            List<Object> upsert = new ArrayList<>();
             for (MapIndex.Cell c : cells.cells()) {
                 String sig = c.count() + "/" + c.worst() + "/" + c.state() + "/" + c.layers();
                 now.put(c.h3(), sig);
-                if (reset || !sig.equals(sentCells.get(c.h3()))) {
-                    upsert.add(c);
+                String sent = reset ? null : sentCells.get(c.h3());
+                if (sent == null) {
+                    upsert.add(c); // new to the page: with its boundary
+                } else if (!sent.equals(sig)) {
+                    upsert.add(changedCell(c)); // the page has the boundary: only what changed
                 }
             }
             List<String> remove = new ArrayList<>();
@@ -410,6 +476,19 @@ public final class LiveFeed implements AutoCloseable {
             body.put("upsert", upsert);
             body.put("remove", remove);
             return json.writeValueAsString(body);
+        }
+
+        /** A cell the page already has, without its boundary (most of a cell's bytes). */
+        private static Map<String, Object> changedCell(MapIndex.Cell c) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("h3", c.h3());
+            m.put("lat", c.lat());
+            m.put("lon", c.lon());
+            m.put("count", c.count());
+            m.put("worst", c.worst());
+            m.put("state", c.state());
+            m.put("layers", c.layers());
+            return m;
         }
 
         /** Queues a frame without waiting; a full queue means a slow client: drop its frames, tell it to resync. */

@@ -185,6 +185,9 @@ class DashboardApiIT {
         assertThat(list(base, "features")).anySatisfy(f -> assertThat((Map<String, Object>) f.get("properties"))
                 .containsEntry("kind", "district")
                 .containsEntry("name", "Mitte"));
+        // the config carries the districts' box, so the page can ask for its first view before the base arrives
+        assertThat(node.get("/api/v1/dashboard/config").obj().get("bounds"))
+                .isEqualTo(List.of(13.3, 52.5, 13.35, 52.55));
     }
 
     @Test

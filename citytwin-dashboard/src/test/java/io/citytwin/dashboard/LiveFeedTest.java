@@ -25,10 +25,59 @@ class LiveFeedTest {
             LiveFeed.Client c = feed.open(TenantId.DEFAULT, view());
             for (int i = 0; i < 10; i++) {
                 feed.broadcast("alarm", "{\"n\":" + i + "}"); // nobody reads: the queue fills up
+                c.flush(i * 10_000L);
             }
             assertThat(c.resyncPending.get()).isTrue();
             assertThat(c.resyncs.get()).isPositive();
             assertThat(c.queue.size()).isLessThanOrEqualTo(3);
+        }
+    }
+
+    @Test
+    void broadcasts_coalescePerId_andGoOutTogetherOncePerFlush() {
+        try (InProcessEventLog log = new InProcessEventLog();
+                LiveFeed feed = new LiveFeed(
+                        log,
+                        new MapIndex(),
+                        () -> {},
+                        DashboardOptions.defaults(),
+                        InstantSource.system(),
+                        new ObjectMapper())) {
+            LiveFeed.Client c = feed.open(TenantId.DEFAULT, view());
+            feed.broadcast("alarm", "{\"id\":\"a1\",\"state\":\"active\"}");
+            feed.broadcast("alarm", "{\"id\":\"a2\",\"state\":\"active\"}");
+            feed.broadcast("alarm", "{\"id\":\"a1\",\"state\":\"cleared\"}");
+            feed.broadcast("incident", "{\"id\":\"a1\",\"status\":\"new\"}"); // same id, other event: kept
+            c.flush(1_000);
+            assertThat(c.queue).hasSize(1);
+            assertThat(c.queue.peek())
+                    .isEqualTo(LiveFeed.frame("alarm", "{\"id\":\"a2\",\"state\":\"active\"}")
+                            + LiveFeed.frame("alarm", "{\"id\":\"a1\",\"state\":\"cleared\"}")
+                            + LiveFeed.frame("incident", "{\"id\":\"a1\",\"status\":\"new\"}"));
+            feed.broadcast("alarm", "{\"id\":\"a3\"}");
+            c.flush(1_100); // within the flush interval: nothing more yet
+            assertThat(c.queue).hasSize(1);
+            c.flush(1_600);
+            assertThat(c.queue).hasSize(2);
+        }
+    }
+
+    @Test
+    void tooManyBroadcasts_becomeOneReload() {
+        DashboardOptions o = DashboardOptions.defaults().withMaxEvents(5);
+        try (InProcessEventLog log = new InProcessEventLog();
+                LiveFeed feed =
+                        new LiveFeed(log, new MapIndex(), () -> {}, o, InstantSource.system(), new ObjectMapper())) {
+            LiveFeed.Client c = feed.open(TenantId.DEFAULT, view());
+            for (int i = 0; i < 50; i++) {
+                feed.broadcast("alarm", "{\"id\":\"a" + i + "\"}");
+            }
+            feed.broadcast("incident", "{\"id\":\"i1\"}");
+            c.flush(1_000);
+            assertThat(c.queue).hasSize(1);
+            assertThat(c.queue.peek())
+                    .isEqualTo(LiveFeed.frame("reload", "{\"events\":[\"alarm\"]}")
+                            + LiveFeed.frame("incident", "{\"id\":\"i1\"}"));
         }
     }
 

@@ -6,6 +6,7 @@ import { Live } from './live.js';
 import { Alarms } from './alarms.js';
 import { Drill } from './drill.js';
 import { Kpis } from './kpis.js';
+import { Incidents } from './incidents.js';
 
 const perf = { start: performance.now(), firstPaint: null, longTasks: [] };
 try {
@@ -19,6 +20,9 @@ function liveKey(state) {
 }
 
 async function main() {
+  // the base geometry (about 1 MB for the large city) is asked for first, while config and language load
+  const basePending = getJson('/api/v1/dashboard/base');
+  basePending.catch(() => {});
   const config = await getJson('/api/v1/dashboard/config');
   const langSelect = document.getElementById('lang');
   const code = initialLanguage();
@@ -47,6 +51,10 @@ async function main() {
     },
     changed: () => { kpis.render(); renderDistricts(); },
   });
+  const incidents = new Incidents({
+    fly: i => map.flyTo(i.location.coordinates[0], i.location.coordinates[1]),
+    entity: id => drill.open(id),
+  });
   const kpis = new Kpis({
     liveAlarmCount: () => alarms.alarms.size,
     liveDistrictAlarms: id => alarms.byDistrict().get(id) || 0,
@@ -55,7 +63,12 @@ async function main() {
     points: m => map.applyPoints(m),
     cells: m => map.applyCells(m),
     alarm: a => alarms.upsert(a),
-    resync: () => { map.refresh(); alarms.load(); },
+    incident: i => incidents.upsert(i),
+    resync: () => { map.refresh(); alarms.reload(); incidents.reload(); },
+    reload: events => {
+      if (events.includes('alarm')) alarms.reload();
+      if (events.includes('incident')) incidents.reload();
+    },
     status: s => {
       liveState.dataset.state = s;
       liveState.innerHTML = '&#9679; ' + esc(t(liveKey(s)));
@@ -99,16 +112,18 @@ async function main() {
   }
 
   // for the browser tests and the benchmark
-  window.cityTwin = { map, live, alarms, drill, kpis, perf, config };
+  window.cityTwin = { map, live, alarms, drill, kpis, incidents, perf, config };
 
   renderLayers();
-  districts = await map.loadBase();
+  // with the districts' bounds in the config, the first view's cells load in parallel with the base geometry
+  if (config.bounds) map.fitBox(config.bounds);
+  [districts] = await Promise.all([map.loadBase(!config.bounds, basePending), config.bounds ? map.refresh() : null]);
   alarms.setDistricts(districts);
   renderDistricts();
-  await map.refresh();
+  if (!config.bounds) await map.refresh();
   perf.firstPaint = performance.now() - perf.start;
   document.body.dataset.ready = 'true';
-  await Promise.all([alarms.load(), kpis.load()]);
+  await Promise.all([alarms.load(), kpis.load(), incidents.load()]);
   renderDistricts();
   kpis.loadTrends();
   setInterval(() => kpis.load().then(renderDistricts), 60_000);
@@ -123,6 +138,7 @@ async function main() {
     alarms.render();
     kpis.render();
     drill.rerender();
+    incidents.rerender();
     map.renderInfo();
     liveState.innerHTML = '&#9679; ' + esc(t(liveKey(liveState.dataset.state)));
   });

@@ -57,13 +57,27 @@ export function initialLanguage() {
   return q || saved || (['de', 'zh'].includes(nav) ? nav : 'en');
 }
 
+// Intl formatters are expensive to create (a toLocaleString call builds one each time): cache them per language
+const formats = new Map();
+function format(kind, digits) {
+  const key = current + '|' + kind + '|' + digits;
+  let f = formats.get(key);
+  if (!f) {
+    const locale = current === 'zh' ? 'zh-CN' : current;
+    f = kind === 'num'
+      ? new Intl.NumberFormat(locale, { maximumFractionDigits: digits, minimumFractionDigits: 0 })
+      : new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'medium', hour12: false });
+    formats.set(key, f);
+  }
+  return f;
+}
+
 /** A number formatted for the current language. */
 export function num(v, digits = 0) {
-  const locale = current === 'zh' ? 'zh-CN' : current;
-  return Number(v).toLocaleString(locale, { maximumFractionDigits: digits, minimumFractionDigits: 0 });
+  return format('num', digits).format(Number(v));
 }
 
 export function time(iso) {
-  const locale = current === 'zh' ? 'zh-CN' : current;
-  return new Date(iso).toLocaleString(locale, { hour12: false });
+  const d = new Date(iso);
+  return isNaN(d) ? String(iso) : format('time', 0).format(d);
 }

@@ -8,6 +8,7 @@ export class Live {
     this.source = null;
     this.retry = null;
     this.bytes = 0;
+    this.bytesBy = {};
   }
 
   params(v) {
@@ -19,7 +20,11 @@ export class Live {
     this.close();
     const es = new EventSource('/api/v1/dashboard/live?' + this.params(view));
     this.source = es;
-    const count = e => { this.bytes += e.data.length + 1; };
+    const count = e => {
+      const n = e.data.length + 1;
+      this.bytes += n;
+      this.bytesBy[e.type] = (this.bytesBy[e.type] || 0) + n;
+    };
     es.addEventListener('hello', e => {
       count(e);
       this.client = JSON.parse(e.data).client;
@@ -33,7 +38,10 @@ export class Live {
     es.addEventListener('points', e => { count(e); this.handlers.points?.(JSON.parse(e.data)); });
     es.addEventListener('cells', e => { count(e); this.handlers.cells?.(JSON.parse(e.data)); });
     es.addEventListener('alarm', e => { count(e); this.handlers.alarm?.(JSON.parse(e.data)); });
+    es.addEventListener('incident', e => { count(e); this.handlers.incident?.(JSON.parse(e.data)); });
     es.addEventListener('resync', e => { count(e); this.handlers.resync?.(); });
+    // the server dropped broadcast events (more than it sends per flush): reload those panels over REST
+    es.addEventListener('reload', e => { count(e); this.handlers.reload?.(JSON.parse(e.data).events || []); });
     es.onerror = () => {
       this.handlers.status?.('error');
       this.close();

@@ -1,7 +1,9 @@
-// The city map: Leaflet on a canvas renderer. Base geometry (districts, roads) from the twin itself, so it works
+// The city map: Leaflet with the districts as Leaflet polygons (a few dozen, with tooltips) and everything numerous
+// (roads, H3 cells, points) on one batched canvas (fastlayer.js). Base geometry from the twin itself, so it works
 // offline; entities as server-side H3 cells at low zoom and as points (only the view, capped) above the point zoom.
-import { getJson } from './api.js';
+import { getJson, esc } from './api.js';
 import { t, num } from './i18n.js';
+import { FastLayer } from './fastlayer.js';
 
 const SEV = ['#8a96a3', '#3ecf8e', '#ffb020', '#ff5a5a'];
 const AQI = {
@@ -39,17 +41,19 @@ export class CityMap {
       style: () => ({ color: '#4fb3ff', weight: 1.5, opacity: 0.8, fillColor: '#4fb3ff', fillOpacity: 0.04 }),
       onEachFeature: (f, layer) => {
         layer.bindTooltip(f.properties.name || f.properties.id, { sticky: true });
-        layer.on('click', () => this.handlers.district?.(f.properties.id));
+        layer.on('click', e => {
+          if (!this.fast.hitAt(e.containerPoint)) this.handlers.district?.(f.properties.id); // a point or cell wins
+        });
       },
     }).addTo(this.map);
-    this.roadLayer = L.geoJSON(null, {
-      renderer: this.renderer,
-      style: f => ({
-        color: f.properties.severity ? SEV[f.properties.severity] : '#3a4b5c',
-        weight: f.properties.roadClass === 'primary' ? 3 : 1.5, opacity: 0.85, interactive: false,
-      }),
+    this.fast = new FastLayer({
+      point: p => this.handlers.select?.(p.id),
+      cell: c => this.map.setView([c.lat, c.lon], Math.min(this.map.getZoom() + 2, 20)),
+      tooltip: hit => hit.point
+        ? `${esc(hit.point.type)} · ${esc(hit.point.state)}<br>${esc(hit.point.id)}`
+        : this.cellTooltip(hit.cell),
     }).addTo(this.map);
-    this.dynamic = L.layerGroup().addTo(this.map);
+    this.roadCount = 0;
     this.map.setView([52.52, 13.40], 13);
     // keyboard: the arrow keys and +/- pan and zoom (Leaflet); Enter opens the entity nearest to the centre
     el.addEventListener('keydown', e => {
@@ -57,11 +61,11 @@ export class CityMap {
       const c = this.map.getCenter();
       let best = null;
       let bestD = Infinity;
-      for (const m of this.points.values()) {
-        const d = this.map.distance(c, m.getLatLng());
-        if (d < bestD) { bestD = d; best = m; }
+      for (const p of this.points.values()) {
+        const d = this.map.distance(c, [p.lat, p.lon]);
+        if (d < bestD) { bestD = d; best = p; }
       }
-      if (best) this.handlers.select?.(best.options.point.id);
+      if (best) this.handlers.select?.(best.id);
     });
     let timer = null;
     this.map.on('moveend', () => {
@@ -70,19 +74,28 @@ export class CityMap {
     });
   }
 
-  /** Loads districts and roads and fits the view to them. */
-  async loadBase(fit = true) {
-    const base = await getJson('/api/v1/dashboard/base');
+  /** Loads districts and roads (from {@code pending}, a request already under way, if given) and fits the view. */
+  async loadBase(fit = true, pending = null) {
+    const base = await (pending || getJson('/api/v1/dashboard/base'));
     const districts = base.features.filter(f => f.properties.kind === 'district');
     const roads = base.features.filter(f => f.properties.kind === 'road');
     this.districtLayer.clearLayers().addData(districts);
-    this.roadLayer.clearLayers().addData(roads);
+    this.fast.setRoads(roads, f => ({
+      color: f.properties.severity ? SEV[f.properties.severity] : '#3a4b5c',
+      weight: f.properties.roadClass === 'primary' ? 3 : 1.5,
+    }));
+    this.roadCount = roads.length;
     this.districtFeatures = districts;
     if (fit) {
-      const b = this.districtLayer.getBounds().isValid() ? this.districtLayer.getBounds() : this.roadLayer.getBounds();
+      const b = this.districtLayer.getBounds().isValid() ? this.districtLayer.getBounds() : L.geoJSON(roads).getBounds();
       if (b.isValid()) this.map.fitBounds(b, { padding: [10, 10] });
     }
     return districts;
+  }
+
+  /** Shows the box [west, south, east, north] (the districts' bounds from the config). */
+  fitBox(b) {
+    this.map.fitBounds([[b[1], b[0]], [b[3], b[2]]], { padding: [10, 10], animate: false });
   }
 
   view() {
@@ -113,7 +126,13 @@ export class CityMap {
       return;
     }
     if (seq !== this.requestSeq) return; // a newer view is on its way
-    this.dynamic.clearLayers();
+    this.applyView(data);
+  }
+
+  /** Draws a /map answer: the view's cells or points replace what was shown. */
+  applyView(data) {
+    this.queued = []; // live frames of the old view
+    this.fast.clearDynamic();
     this.points.clear();
     this.cells.clear();
     this.mode = data.mode;
@@ -138,57 +157,64 @@ export class CityMap {
   }
 
   upsertPoint(p) {
-    const old = this.points.get(p.id);
-    const color = stateColor(p.layer, p.state, p.severity);
-    if (old) {
-      old.setLatLng([p.lat, p.lon]);
-      old.setStyle({ fillColor: color, color: p.severity >= 3 ? '#ffffff' : '#0b1118' });
-      old.options.point = p;
-      return;
-    }
-    const m = L.circleMarker([p.lat, p.lon], {
-      renderer: this.renderer, radius: p.severity >= 3 ? 7 : 5, weight: 1,
-      color: p.severity >= 3 ? '#ffffff' : '#0b1118', fillColor: color, fillOpacity: 0.95, point: p,
-    });
-    m.bindTooltip(() => `${m.options.point.type} · ${m.options.point.state}<br>${m.options.point.id}`);
-    m.on('click', () => this.handlers.select?.(m.options.point.id));
-    m.addTo(this.dynamic);
-    this.points.set(p.id, m);
+    this.points.set(p.id, p);
+    this.fast.setPoint(p, stateColor(p.layer, p.state, p.severity), p.severity >= 3 ? '#ffffff' : '#0b1118',
+      p.severity >= 3 ? 7 : 5);
   }
 
   removePoint(id) {
-    const m = this.points.get(id);
-    if (m) {
-      this.dynamic.removeLayer(m);
-      this.points.delete(id);
-    }
+    this.points.delete(id);
+    this.fast.removePoint(id);
+  }
+
+  cellTooltip(c) {
+    const parts = Object.entries(c.layers).map(([l, n]) => `${esc(t('layer.' + l))}: ${esc(num(n))}`).join('<br>');
+    return `<b>${esc(num(c.count))}</b> · ${esc(c.state)}<br>${parts}`;
   }
 
   upsertCell(c) {
-    this.removeCell(c.h3);
-    const ring = [];
-    for (let i = 0; i < c.boundary.length; i += 2) ring.push([c.boundary[i], c.boundary[i + 1]]);
-    const opacity = Math.min(0.85, 0.25 + Math.log10(c.count + 1) / 4);
-    const poly = L.polygon(ring, {
-      renderer: this.renderer, weight: 1, color: '#0b1118', fillColor: SEV[c.worst] || SEV[0], fillOpacity: opacity,
-    });
-    const parts = Object.entries(c.layers).map(([l, n]) => `${t('layer.' + l)}: ${num(n)}`).join('<br>');
-    poly.bindTooltip(`<b>${num(c.count)}</b> · ${c.state}<br>${parts}`);
-    poly.on('click', () => this.map.setView([c.lat, c.lon], Math.min(this.map.getZoom() + 2, 20)));
-    poly.addTo(this.dynamic);
-    this.cells.set(c.h3, poly);
+    // opacity in steps of 0.1: cells of one colour and step share one canvas fill
+    const opacity = Math.round(Math.min(0.85, 0.25 + Math.log10(c.count + 1) / 4) * 10) / 10;
+    const old = this.cells.get(c.h3);
+    // a cell already drawn keeps its boundary (live frames of known cells may omit it)
+    const boundary = c.boundary || old?.boundary;
+    if (!boundary) return;
+    this.cells.set(c.h3, { ...c, boundary });
+    this.fast.setCell(c.h3, boundary, SEV[c.worst] || SEV[0], opacity, this.cells.get(c.h3));
   }
 
   removeCell(h3) {
-    const p = this.cells.get(h3);
-    if (p) {
-      this.dynamic.removeLayer(p);
-      this.cells.delete(h3);
-    }
+    this.cells.delete(h3);
+    this.fast.removeCell(h3);
   }
 
-  /** A live 'points' frame. */
+  /**
+   * A live 'points' or 'cells' frame: queued and applied in the next animation frame, so any number of frames that
+   * arrive together cost one pass and one canvas redraw.
+   */
   applyPoints(msg) {
+    this.enqueue('points', msg);
+  }
+
+  applyCells(msg) {
+    this.enqueue('cells', msg);
+  }
+
+  enqueue(kind, msg) {
+    (this.queued ||= []).push([kind, msg]);
+    if (this.drainScheduled) return;
+    this.drainScheduled = true;
+    requestAnimationFrame(() => {
+      this.drainScheduled = false;
+      const q = this.queued;
+      this.queued = [];
+      for (const [k, m] of q) {
+        if (k === 'points') this.drawPoints(m); else this.drawCells(m);
+      }
+    });
+  }
+
+  drawPoints(msg) {
     if (this.mode !== 'points') return;
     for (const id of msg.remove) this.removePoint(id);
     for (const p of msg.upsert) {
@@ -196,12 +222,10 @@ export class CityMap {
     }
   }
 
-  /** A live 'cells' frame. */
-  applyCells(msg) {
+  drawCells(msg) {
     if (this.mode !== 'cells') return;
     if (msg.reset) {
-      this.dynamic.clearLayers();
-      this.cells.clear();
+      for (const h of [...this.cells.keys()]) this.removeCell(h);
     }
     for (const h of msg.remove) this.removeCell(h);
     for (const c of msg.upsert) this.upsertCell(c);
