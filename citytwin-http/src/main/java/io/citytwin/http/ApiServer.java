@@ -143,6 +143,23 @@ public final class ApiServer implements AutoCloseable {
                 KpiHandlers kpis = new KpiHandlers(b.kpis, out);
                 r.get("/api/v1/kpis", h(kpis::get));
             }
+            // ---- incidents (issue 8, contract B; docs/incidents.md)
+            if (b.incidents != null) {
+                IncidentHandlers inc = new IncidentHandlers(b.incidents, out, b.clock);
+                r.get("/api/v1/incidents", h(inc::list));
+                r.post("/api/v1/incidents", h(inc::create));
+                r.get("/api/v1/incidents/kpis", h(inc::kpis));
+                r.get("/api/v1/incidents/catalogue", h(inc::catalogue));
+                r.put("/api/v1/incidents/catalogue", h(inc::putCatalogue));
+                r.get("/api/v1/incidents/{id}", h(inc::get));
+                r.post("/api/v1/incidents/{id}/status", h(inc::status));
+                r.post("/api/v1/incidents/{id}/reopen", h(inc::reopen));
+                r.post("/api/v1/incidents/{id}/comments", h(inc::comment));
+                r.post("/api/v1/incidents/{id}/tasks", h(inc::addTask));
+                r.post("/api/v1/incidents/{id}/tasks/{taskId}/status", h(inc::taskStatus));
+                r.post("/api/v1/incidents/{id}/tasks/{taskId}/handoff", h(inc::handoff));
+            }
+            // ---- end incidents
             r.get("/health", ctx -> ctx.json(health()));
             r.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4")
                     .result(metrics.scrape()));
@@ -477,6 +494,16 @@ public final class ApiServer implements AutoCloseable {
             this.kpis = service;
             return this;
         }
+
+        // ---- incidents (issue 8)
+        private io.citytwin.incident.IncidentService incidents;
+
+        /** Serves the incidents API ({@code /api/v1/incidents}, contract B) of this service. */
+        public Builder incidents(io.citytwin.incident.IncidentService service) {
+            this.incidents = service;
+            return this;
+        }
+        // ---- end incidents
 
         public ApiServer build() {
             if (metrics == null) {
