@@ -29,6 +29,7 @@ import org.jspecify.annotations.Nullable;
  * @param dashboard the IOC dashboard served at {@code /} (see docs/dashboard.md)
  * @param rules the streaming rules engine and alarms (docs/rules.md)
  * @param kpi the derived KPIs (docs/kpi.md)
+ * @param incidents incidents, the collaborative command (docs/incidents.md)
  */
 public record CityTwinConfig(
         @JsonProperty("dataDir") Path dataDir,
@@ -39,17 +40,19 @@ public record CityTwinConfig(
         @JsonProperty("mqtt") MqttConfig mqtt,
         @JsonProperty("dashboard") DashboardConfig dashboard,
         @JsonProperty("rules") Rules rules,
-        @JsonProperty("kpi") KpiConfig kpi) {
+        @JsonProperty("kpi") KpiConfig kpi,
+        @JsonProperty("incidents") IncidentConfig incidents) { // ---- incidents (issue 8): the last component
 
     /** A configuration with the default dashboard, rules and KPI settings. */
     public CityTwinConfig(Path dataDir, Http http, Store store, Contexts contexts, History history, MqttConfig mqtt) {
-        this(dataDir, http, store, contexts, history, mqtt, null, null, null);
+        this(dataDir, http, store, contexts, history, mqtt, null, null, null, null);
     }
 
     public CityTwinConfig {
         dashboard = dashboard == null ? DashboardConfig.DEFAULTS : dashboard;
         rules = rules == null ? Rules.DEFAULTS : rules;
         kpi = kpi == null ? KpiConfig.DEFAULTS : kpi;
+        incidents = incidents == null ? IncidentConfig.DEFAULTS : incidents;
         mqtt = mqtt == null ? MqttConfig.DEFAULTS : mqtt;
         dataDir = dataDir == null ? Path.of("data") : dataDir;
         http = http == null ? Http.DEFAULTS : http;
@@ -62,12 +65,12 @@ public record CityTwinConfig(
      * The defaults: ./data, port 8080 on all interfaces, synchronous=NORMAL, remote contexts allowed, history on.
      */
     public static CityTwinConfig defaults() {
-        return new CityTwinConfig(null, null, null, null, null, null, null, null, null);
+        return new CityTwinConfig(null, null, null, null, null, null, null, null, null, null);
     }
 
     /** This configuration with other KPI settings. */
     CityTwinConfig withKpi(KpiConfig k) {
-        return new CityTwinConfig(dataDir, http, store, contexts, history, mqtt, dashboard, rules, k);
+        return new CityTwinConfig(dataDir, http, store, contexts, history, mqtt, dashboard, rules, k, incidents);
     }
 
     /**
@@ -264,14 +267,22 @@ public record CityTwinConfig(
         }
     }
 
+    // ---- incidents (issue 8)
+    /** This configuration with another incidents section. */
+    CityTwinConfig withIncidents(IncidentConfig i) {
+        return new CityTwinConfig(dataDir, http, store, contexts, history, mqtt, dashboard, rules, kpi, i);
+    }
+    // ---- end incidents
+
     /** This configuration with another rules section. */
     CityTwinConfig withRules(Rules r) {
-        return new CityTwinConfig(dataDir, http, store, contexts, history, mqtt, dashboard, r, kpi);
+        return new CityTwinConfig(dataDir, http, store, contexts, history, mqtt, dashboard, r, kpi, incidents);
     }
 
     /** This configuration with another MQTT port (0: no embedded broker). */
     CityTwinConfig withMqttPort(int port) {
-        return new CityTwinConfig(dataDir, http, store, contexts, history, mqtt.withPort(port), dashboard, rules, kpi);
+        return new CityTwinConfig(
+                dataDir, http, store, contexts, history, mqtt.withPort(port), dashboard, rules, kpi, incidents);
     }
 
     /** This configuration with history on or off. */
@@ -290,17 +301,18 @@ public record CityTwinConfig(
                 mqtt,
                 dashboard,
                 rules,
-                kpi);
+                kpi,
+                incidents);
     }
 
     /** This configuration with another history (retention, downsampling, limits). */
     CityTwinConfig withHistory(History h) {
-        return new CityTwinConfig(dataDir, http, store, contexts, h, mqtt, dashboard, rules, kpi);
+        return new CityTwinConfig(dataDir, http, store, contexts, h, mqtt, dashboard, rules, kpi, incidents);
     }
 
     /** This configuration with other dashboard settings. */
     CityTwinConfig withDashboard(DashboardConfig d) {
-        return new CityTwinConfig(dataDir, http, store, contexts, history, mqtt, d, rules, kpi);
+        return new CityTwinConfig(dataDir, http, store, contexts, history, mqtt, d, rules, kpi, incidents);
     }
 
     /** This configuration with the given overrides applied (nulls keep the file's values). */
@@ -313,7 +325,7 @@ public record CityTwinConfig(
             h = h.withHost(host);
         }
         return new CityTwinConfig(
-                dir == null ? dataDir : dir, h, store, contexts, history, mqtt, dashboard, rules, kpi);
+                dir == null ? dataDir : dir, h, store, contexts, history, mqtt, dashboard, rules, kpi, incidents);
     }
 
     /**

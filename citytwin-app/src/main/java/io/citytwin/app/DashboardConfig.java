@@ -17,6 +17,8 @@ import org.jspecify.annotations.Nullable;
  * @param maxCells the most H3 cells per answer (default 3,000)
  * @param flush the shortest interval between two live point updates to one page (default PT0.5S)
  * @param cellFlush the shortest interval between two live cell updates to one page (default PT2S)
+ * @param maxEvents the most alarm and incident events one page gets per flush after merging repeats of one id; beyond
+ *     it the page gets one {@code reload} event and re-reads the lists (default 100)
  */
 public record DashboardConfig(
         @JsonProperty("enabled") Boolean enabled,
@@ -26,8 +28,9 @@ public record DashboardConfig(
         @JsonProperty("maxPoints") Integer maxPoints,
         @JsonProperty("maxCells") Integer maxCells,
         @JsonProperty("flush") Duration flush,
-        @JsonProperty("cellFlush") Duration cellFlush) {
-    static final DashboardConfig DEFAULTS = new DashboardConfig(null, null, null, null, null, null, null, null);
+        @JsonProperty("cellFlush") Duration cellFlush,
+        @JsonProperty("maxEvents") Integer maxEvents) {
+    static final DashboardConfig DEFAULTS = new DashboardConfig(null, null, null, null, null, null, null, null, null);
 
     public DashboardConfig {
         DashboardOptions d = DashboardOptions.defaults();
@@ -37,11 +40,13 @@ public record DashboardConfig(
         maxCells = maxCells == null ? d.maxCells() : maxCells;
         flush = flush == null ? d.flush() : flush;
         cellFlush = cellFlush == null ? d.cellFlush() : cellFlush;
+        maxEvents = maxEvents == null ? d.maxEvents() : maxEvents;
         // validates (fields are assigned only after the compact constructor, so from the parameters)
         DashboardOptions.defaults()
                 .withTiles(tiles, tilesAttribution == null ? "" : tilesAttribution)
                 .withLimits(pointZoom, maxPoints, maxCells)
-                .withFlush(flush, cellFlush);
+                .withFlush(flush, cellFlush)
+                .withMaxEvents(maxEvents);
     }
 
     /** The dashboard's options. */
@@ -49,16 +54,19 @@ public record DashboardConfig(
         return DashboardOptions.defaults()
                 .withTiles(tiles, tilesAttribution == null ? "" : tilesAttribution)
                 .withLimits(pointZoom, maxPoints, maxCells)
-                .withFlush(flush, cellFlush);
+                .withFlush(flush, cellFlush)
+                .withMaxEvents(maxEvents);
     }
 
     /** These settings with other throttling intervals (tests). */
     DashboardConfig withFlush(Duration points, Duration cells) {
-        return new DashboardConfig(enabled, tiles, tilesAttribution, pointZoom, maxPoints, maxCells, points, cells);
+        return new DashboardConfig(
+                enabled, tiles, tilesAttribution, pointZoom, maxPoints, maxCells, points, cells, maxEvents);
     }
 
     /** These settings with the dashboard on or off. */
     DashboardConfig withEnabled(boolean on) {
-        return new DashboardConfig(on, tiles, tilesAttribution, pointZoom, maxPoints, maxCells, flush, cellFlush);
+        return new DashboardConfig(
+                on, tiles, tilesAttribution, pointZoom, maxPoints, maxCells, flush, cellFlush, maxEvents);
     }
 }

@@ -2,6 +2,12 @@ package io.citytwin.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.citytwin.sim.CitizenReports;
+import io.citytwin.sim.City;
+import io.citytwin.sim.CityGenerator;
+import io.citytwin.sim.CitySize;
+import io.citytwin.sim.CitySpec;
+import io.citytwin.sim.DispatchBaseline;
 import io.citytwin.sim.Evaluation;
 import io.citytwin.sim.Fault;
 import io.citytwin.sim.FaultPlan;
@@ -33,11 +39,15 @@ import picocli.CommandLine.Option;
         name = "evaluate",
         mixinStandardHelpOptions = true,
         description = {
-            "Scores alarms against the simulator's ground truth: per alarm type the faults, how many were detected,"
+            "With --ground-truth and --alarms: scores alarms against the simulator's ground truth: per alarm type the faults, how many were detected,"
                     + " recall, precision and the median and p90 time to detect. An alarm matches a fault when it has"
                     + " the fault's alarm type, is raised on the faulty entity or one next to it (lamp, group,"
                     + " cabinet; detector and road; DMA and its meters) and first occurs within the fault's span"
-                    + " widened by --tolerance. See docs/simulator.md."
+                    + " widened by --tolerance. See docs/simulator.md.",
+            "With --incidents: runs a simulated period's citizen reports and posts through the platform's incident"
+                    + " service (classification, duplicate merging, dispatch catalogue) and through a model of manual"
+                    + " dispatch (operators reading, classifying and routing each report), and reports the time to"
+                    + " dispatch and to close of both, per source and language. See docs/incidents.md."
         })
 final class EvaluateCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -45,18 +55,22 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Option(
             names = "--ground-truth",
-            required = true,
             paramLabel = "FILE",
             description = "The simulator's ground-truth log (ground-truth.jsonl in the demo's data directory).")
+    @Nullable
     Path groundTruth;
 
     @Option(
             names = "--alarms",
-            required = true,
             paramLabel = "URL|FILE",
             description = "A node (http://host:8080, read from GET /api/v1/alarms with every state, paged) or a JSON"
                     + " file of alarms (an array, or one alarm per line).")
+    @Nullable
     String alarms;
+
+    @CommandLine.ArgGroup(exclusive = false, heading = "%nIncidents (--incidents):%n")
+    @Nullable
+    IncidentOptions incidents;
 
     @Option(
             names = "--tolerance",
@@ -77,6 +91,15 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
+        if (incidents != null && incidents.on) {
+            return incidents.run(spec.commandLine().getOut(), json);
+        }
+        if (groundTruth == null || alarms == null) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "Give --ground-truth FILE and --alarms URL|FILE to score alarms, or --incidents to compare the"
+                            + " automatic triage of incidents with manual dispatch");
+        }
         if (!Files.isReadable(groundTruth)) {
             throw new IllegalArgumentException("The ground truth " + groundTruth + " is not a readable file");
         }
@@ -273,5 +296,108 @@ final class EvaluateCommand implements Callable<Integer> {
 
     private static String ratio(Optional<Double> v) {
         return v.map(d -> String.format(Locale.ROOT, "%.2f", d)).orElse("-");
+    }
+
+    /** The options of {@code evaluate --incidents} (see {@link IncidentEvaluation}). */
+    static final class IncidentOptions {
+        @Option(
+                names = "--incidents",
+                required = true,
+                description = "Compare the automatic triage and dispatch of citizen reports with manual dispatch.")
+        boolean on;
+
+        @Option(
+                names = "--size",
+                paramLabel = "SIZE",
+                description = "City size of the simulated reports. Default: ${DEFAULT-VALUE}.")
+        CitySize size = CitySize.MEDIUM;
+
+        @Option(names = "--seed", paramLabel = "N", description = "Seed of the city. Default: ${DEFAULT-VALUE}.")
+        long seed = 2;
+
+        @Option(
+                names = "--days",
+                paramLabel = "N",
+                description = "Simulated days of reports. Default: ${DEFAULT-VALUE}.")
+        int days = 7;
+
+        @Option(
+                names = "--operators",
+                paramLabel = "N",
+                description = "Operators on duty in the manual model. Default: ${DEFAULT-VALUE}.")
+        int operators = DispatchBaseline.Assumptions.defaults().operators();
+
+        @Option(
+                names = "--handle-time",
+                paramLabel = "DURATION",
+                description = "Mean time an operator needs per report, ISO 8601. Default: ${DEFAULT-VALUE}.")
+        Duration handleTime = DispatchBaseline.Assumptions.defaults().handleTime();
+
+        @Option(
+                names = "--misroute-rate",
+                paramLabel = "P",
+                description = "Share of manual dispatches sent to a wrong department. Default: ${DEFAULT-VALUE}.")
+        double misrouteRate = DispatchBaseline.Assumptions.defaults().misrouteRate();
+
+        @Option(
+                names = "--bounce-delay",
+                paramLabel = "DURATION",
+                description = "How long a wrong department takes to send a ticket back. Default: ${DEFAULT-VALUE}.")
+        Duration bounceDelay = DispatchBaseline.Assumptions.defaults().bounceDelay();
+
+        @Option(
+                names = "--office-hours",
+                description = "Operators work Monday to Friday 08:00-18:00 UTC only (default: around the clock).")
+        boolean officeHours;
+
+        @Option(
+                names = "--work-mean",
+                paramLabel = "DURATION",
+                description = "Mean time a department works on a report after dispatch (the same draw on both"
+                        + " sides). Default: ${DEFAULT-VALUE}.")
+        Duration workMean = Duration.ofHours(24);
+
+        DispatchBaseline.Assumptions assumptions() {
+            return DispatchBaseline.Assumptions.defaults()
+                    .withOperators(operators)
+                    .withHandleTime(handleTime)
+                    .withMisrouteRate(misrouteRate)
+                    .withBounceDelay(bounceDelay)
+                    .withOfficeHoursOnly(officeHours);
+        }
+
+        int run(PrintWriter out, boolean asJson) throws IOException {
+            City city = CityGenerator.generate(CitySpec.of(size, seed));
+            Instant from = Instant.parse("2026-11-02T00:00:00Z"); // a Monday
+            Instant to = from.plus(Duration.ofDays(days));
+            FaultPlan plan = FaultPlan.generate(city, from, to, FaultPlan.Rates.defaults(), seed);
+            List<CitizenReports.Report> reports = CitizenReports.generate(
+                    city, plan, from, to, 2.0 * city.districts().size(), seed);
+            TriagePorts triage = new TriagePorts();
+            Path dir = Files.createTempDirectory("citytwin-evaluate-incidents");
+            try {
+                List<IncidentEvaluation.Row> rows = IncidentEvaluation.run(
+                        reports, triage.classifier(), triage.duplicates(), dir, assumptions(), workMean);
+                Map<String, Object> report = IncidentEvaluation.report(rows, assumptions(), workMean);
+                report.put("city", Map.of("size", size.name().toLowerCase(Locale.ROOT), "seed", seed, "days", days));
+                if (asJson) {
+                    out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report));
+                } else {
+                    IncidentEvaluation.print(rows, report, out);
+                }
+                out.flush();
+                return 0;
+            } finally {
+                deleteTree(dir);
+            }
+        }
+
+        private static void deleteTree(Path dir) throws IOException {
+            try (var walk = Files.walk(dir)) {
+                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
     }
 }

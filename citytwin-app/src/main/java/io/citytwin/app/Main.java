@@ -8,6 +8,7 @@ import java.time.InstantSource;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -139,10 +140,11 @@ public final class Main implements Runnable {
     @Command(
             name = "demo",
             mixinStandardHelpOptions = true,
+            defaultValueProvider = DemoDefaults.class,
             description = {
-                "Run the whole platform on embedded defaults with the sample city loaded and the simulated city"
-                        + " running against it over HTTP (--size, --speed, --seed; faults injected, ground truth in"
-                        + " the data directory).",
+                "Run the whole platform on embedded defaults with the sample city loaded and a medium simulated city"
+                        + " running against it over HTTP in accelerated time (an hour per minute; --size, --speed,"
+                        + " --seed; faults injected, ground truth in the data directory).",
                 "If the HTTP or MQTT port is taken, the next free port is used and printed."
             })
     static final class Demo implements Callable<Integer> {
@@ -199,6 +201,10 @@ public final class Main implements Runnable {
             if (!noSimulation) {
                 URI self = URI.create("http://127.0.0.1:" + node.httpPort());
                 Path truth = config.dataDir().resolve("ground-truth.jsonl");
+                if (sim.reportsTo == null && node.incidents().isPresent()) {
+                    // the simulated citizens report to the node's own Open311 endpoint (docs/open311.md)
+                    sim.reportsTo = URI.create(self + "/open311/v2");
+                }
                 if (simMqtt && node.mqttPort() <= 0) {
                     throw new IllegalArgumentException("--sim-mqtt needs the embedded MQTT broker (not --mqtt-port 0)");
                 }
@@ -222,6 +228,26 @@ public final class Main implements Runnable {
                 });
             }
             return runUntilStopped(node, "CityTwin demo", config);
+        }
+    }
+
+    /**
+     * The demo's own defaults where they differ from {@code simulate}'s: a medium city (~20,000 things) in accelerated
+     * time (60 simulated seconds per second), so that a day of the city, with its rush hours, dusk and dawn and night
+     * water flow, passes in 24 minutes. {@code simulate} keeps a small city in real time, the safer default for a
+     * load generator pointed at somebody's server.
+     */
+    static final class DemoDefaults implements CommandLine.IDefaultValueProvider {
+        @Override
+        public @Nullable String defaultValue(CommandLine.Model.ArgSpec argSpec) {
+            if (argSpec instanceof CommandLine.Model.OptionSpec o) {
+                return switch (o.longestName()) {
+                    case "--size" -> "MEDIUM";
+                    case "--speed" -> "60";
+                    default -> null;
+                };
+            }
+            return null;
         }
     }
 

@@ -60,6 +60,7 @@ public final class Node implements AutoCloseable {
     private @Nullable Dashboard dashboard;
     private @Nullable NodeRules rules;
     private @Nullable NodeKpis kpis;
+    private @Nullable NodeIncidents incidents; // ---- incidents (issue 8)
 
     private Node(
             SqliteTwinRepository repository,
@@ -188,6 +189,7 @@ public final class Node implements AutoCloseable {
         HistoryMaintenance maintenance = null;
         Dashboard dashboard = null;
         NodeKpis kpis = null;
+        NodeIncidents incidents = null; // ---- incidents (issue 8)
         try {
             // ---- KPI (docs/kpi.md): derived KPIs, an event log consumer writing through the twin
             kpis = NodeKpis.start(config.kpi(), twin, repository, history, clock, metrics);
@@ -227,6 +229,15 @@ public final class Node implements AutoCloseable {
                 forwardAlarms(rules.alarms(), dashboard); // contract C: alarms live on every open dashboard
             }
             kpis.service().ifPresent(builder::kpis);
+            // ---- incidents (issue 8, docs/incidents.md): incidents.db, alarms open incidents, SLA monitor
+            incidents =
+                    NodeIncidents.start(config.incidents(), dir, clock, twin, rules == null ? null : rules.alarms());
+            incidents.service().ifPresent(builder::incidents);
+            incidents.open311(config.incidents(), clock).ifPresent(builder::extension); // /open311/v2, opinions
+            if (dashboard != null) {
+                forwardIncidents(incidents, dashboard); // contract B: incidents live on every open dashboard
+            }
+            // ---- end incidents
             api = builder.build().start();
             deviceIngest.startMqtt(config.mqtt(), config.http().host(), dir, devices, authenticator, clock, metrics);
         } catch (RuntimeException e) {
@@ -245,6 +256,9 @@ public final class Node implements AutoCloseable {
             }
             if (kpis != null) {
                 kpis.close();
+            }
+            if (incidents != null) {
+                incidents.close(); // ---- incidents
             }
             subscriptions.close();
             closeHistory(historyWriter, history);
@@ -268,19 +282,33 @@ public final class Node implements AutoCloseable {
         node.dashboard = dashboard;
         node.rules = rules;
         node.kpis = kpis;
+        node.incidents = incidents; // ---- incidents
         return node;
     }
 
     /** Pushes every alarm change to the dashboard's live feed as an {@code alarm} event (the alarms API's JSON). */
     private static void forwardAlarms(io.citytwin.alarm.AlarmService alarms, Dashboard dashboard) {
-        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
-        alarms.addListener(alarm -> {
-            try {
-                dashboard.broadcast("alarm", json.writeValueAsString(alarm.toJson()));
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                LOG.warn("Cannot send alarm {} to the dashboard", alarm.id(), e);
-            }
-        });
+        alarms.addListener(alarm -> broadcast(dashboard, "alarm", alarm.id(), alarm.toJson()));
+    }
+
+    /** Pushes every incident change to the dashboard's live feed as an {@code incident} event (its API JSON). */
+    private static void forwardIncidents(NodeIncidents incidents, Dashboard dashboard) {
+        incidents
+                .service()
+                .ifPresent(s -> s.addListener(
+                        (incident, entry) -> broadcast(dashboard, "incident", incident.id(), incident.toJson())));
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper FEED_JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /** Sends {@code json} to every open page as event {@code name}; a value that cannot be written is logged. */
+    private static void broadcast(Dashboard dashboard, String name, String id, Map<String, Object> json) {
+        try {
+            dashboard.broadcast(name, FEED_JSON.writeValueAsString(json));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            LOG.warn("Cannot send {} {} to the dashboard", name, id, e);
+        }
     }
 
     /** Waits until the history has every change published so far (tests); nothing when history is off. */
@@ -331,6 +359,13 @@ public final class Node implements AutoCloseable {
         return contexts;
     }
 
+    // ---- incidents (issue 8)
+    /** The incident service (docs/incidents.md), empty when {@code incidents.enabled} is false. */
+    public java.util.Optional<io.citytwin.incident.IncidentService> incidents() {
+        return incidents == null ? java.util.Optional.empty() : incidents.service();
+    }
+    // ---- end incidents
+
     /** The KPI service, empty when {@code kpi.enabled} is false. */
     public java.util.Optional<io.citytwin.kpi.KpiService> kpis() {
         return kpis == null ? java.util.Optional.empty() : kpis.service();
@@ -380,6 +415,9 @@ public final class Node implements AutoCloseable {
         }
         if (kpis != null) {
             kpis.close(); // after ingest, before the store: its last writes go through the twin
+        }
+        if (incidents != null) {
+            incidents.close(); // ---- incidents: after the API and the rules (no more alarms)
         }
         if (subscriptions != null) {
             subscriptions.close();

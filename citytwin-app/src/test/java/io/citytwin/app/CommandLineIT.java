@@ -36,7 +36,8 @@ class CommandLineIT {
     @Test
     void help_isThereForEveryCommand() {
         assertThat(run("--help").out()).contains("serve", "demo", "simulate", "evaluate");
-        assertThat(run("evaluate", "--help").out()).contains("--ground-truth", "--alarms", "--tolerance", "--json");
+        assertThat(run("evaluate", "--help").out())
+                .contains("--ground-truth", "--alarms", "--tolerance", "--json", "--incidents", "--handle-time");
         assertThat(run("serve", "--help").out()).contains("--port", "--data-dir", "--config", "--host", "--no-history");
         assertThat(run("demo", "--help").out())
                 .contains("--port", "next free port", "--size", "--speed", "--no-simulation", "--sim-mqtt", "--rate");

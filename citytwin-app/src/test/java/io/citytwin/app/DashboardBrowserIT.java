@@ -165,13 +165,13 @@ class DashboardBrowserIT {
                 // districts and entities on the map
                 long districts = (Long) js(d, "return cityTwin.map.districtLayer.getLayers().length");
                 assertThat(districts).isEqualTo(city.districts().size());
-                long roads = (Long) js(d, "return cityTwin.map.roadLayer.getLayers().length");
+                long roads = (Long) js(d, "return cityTwin.map.roadCount");
                 assertThat(roads).isEqualTo(city.roads().size());
                 long shown = ((Number)
                                 js(d, "return cityTwin.map.info.params.markers ?? cityTwin.map.info.params.total"))
                         .longValue();
                 assertThat(shown).isPositive();
-                assertThat(js(d, "return cityTwin.map.dynamic.getLayers().length"))
+                assertThat(js(d, "return cityTwin.map.cells.size + cityTwin.map.points.size"))
                         .isNotEqualTo(0L);
                 shot(d, "01-city");
 

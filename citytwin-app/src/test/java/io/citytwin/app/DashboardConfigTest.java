@@ -34,12 +34,15 @@ class DashboardConfigTest {
                   tiles: https://tile.example.org/{z}/{x}/{y}.png
                   pointZoom: 15
                   flush: PT1S
+                  maxEvents: 40
                 """);
         DashboardConfig d = CityTwinConfig.load(f).dashboard();
         assertThat(d.enabled()).isFalse();
         assertThat(d.options().tileUrl()).contains("https://tile.example.org/{z}/{x}/{y}.png");
         assertThat(d.options().pointZoom()).isEqualTo(15);
         assertThat(d.options().flush()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(d.options().maxEvents()).isEqualTo(40);
+        assertThat(CityTwinConfig.defaults().dashboard().options().maxEvents()).isEqualTo(100);
     }
 
     @Test
@@ -49,6 +52,8 @@ class DashboardConfigTest {
         assertThatThrownBy(() -> CityTwinConfig.load(f))
                 .isInstanceOf(TwinException.class)
                 .hasMessageContaining("pointZoom");
+        Files.writeString(f, "dashboard:\n  maxEvents: 0\n");
+        assertThatThrownBy(() -> CityTwinConfig.load(f)).isInstanceOf(TwinException.class);
         Files.writeString(f, "dashboard:\n  tile: x\n");
         assertThatThrownBy(() -> CityTwinConfig.load(f))
                 .isInstanceOfSatisfying(

@@ -33,7 +33,9 @@ import org.jspecify.annotations.Nullable;
  * branch k = kj/2 (1 - sqrt(1 - q/qmax)); demand above capacity (recurrent congestion on the busiest segments at
  * the peaks, or an incident's capacity drop of 60 %) takes the congested branch with the capacity as flow. Occupancy
  * is k times an effective vehicle length of 6.5 m (REFERENCE.md section 3: k = occ/g). Downstream of an incident
- * flow is metered to the reduced capacity and runs free.
+ * flow is metered to the reduced capacity and runs free. At the incident itself traffic slows down even when the
+ * demand fits through the remaining capacity (nights, off-peak): its free-flow speed is half the limit, so the
+ * station shows a local slowdown at low occupancy next to a free-flowing downstream station.
  *
  * Lighting. Lamps are on while the sun is below -0.833 degrees (Sun), on the schedule of CEN/TR 13201-1 practice
  * (REFERENCE.md section 4): 100 % until 22:00, 75 % to midnight, 50 % from 00:00 to 05:00, then 100 % until dawn.
@@ -58,6 +60,9 @@ import org.jspecify.annotations.Nullable;
 public final class Behaviour {
     static final double JAM_DENSITY = 130; // veh/km/lane
     static final double VEHICLE_LENGTH_M = 6.5;
+    /** Free-flow speed past an incident as a share of the limit (a blocked lane, drivers slowing to look). */
+    static final double INCIDENT_SPEED_SHARE = 0.5;
+
     static final double STANDBY_W = 0.5;
     static final double MAINS_V = 230;
 
@@ -248,6 +253,9 @@ public final class Behaviour {
         if (incidentHere) {
             capacity = 0.4 * qmax;
         }
+        // past an incident drivers slow down (a blocked lane, rubbernecking) even when the demand fits through the
+        // remaining capacity: the free-flow speed at the site drops to INCIDENT_SPEED_SHARE of the limit
+        double vfHere = incidentHere ? INCIDENT_SPEED_SHARE * vf : vf;
         double flow;
         double density; // veh/km/lane
         if (incidentUpstream) {
@@ -255,12 +263,12 @@ public final class Behaviour {
             density = freeBranch(flow / lanes, vf);
         } else if (demand <= capacity) {
             flow = demand;
-            density = freeBranch(flow / lanes, vf);
+            density = freeBranch(flow / lanes, vfHere);
         } else {
             flow = capacity * (0.9 + 0.05 * Noise.uniform(seed ^ 7, d.id(), bucket));
             density = congestedBranch(flow / lanes, vf);
         }
-        double speed = density <= 0 ? vf : Math.max(3, vf * (1 - density / JAM_DENSITY));
+        double speed = density <= 0 ? vfHere : Math.max(3, vfHere * (1 - density / JAM_DENSITY));
         double occupancy = Math.min(1, density * VEHICLE_LENGTH_M / 1000);
         // immutable: Telemetry keeps it without a copy (field order comes from the device)
         return Map.of(

@@ -16,6 +16,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
@@ -33,8 +34,10 @@ import org.jspecify.annotations.Nullable;
  * Chinese 15 %; a template variant of the type in that language (resources io/citytwin/sim/reports/{lang}.properties)
  * filled with the nearest road's name and the district's name; 60 % are reports to the city (Open311 service
  * requests), the rest public posts. The position is the faulty thing's, moved by up to 30 m (people stand nearby).
- * Unrelated reports (potholes, graffiti, bins, praise) arrive as a Poisson process at unrelatedPerDay anywhere on
- * the road network. One SplittableRandom from the seed drives every draw in a fixed order, so a seed always gives
+ * Unrelated reports arrive as a Poisson process at unrelatedPerDay anywhere on the road network, each of a
+ * category drawn from UNRELATED (road 25 %, waste 25 %, noise 15 %, graffiti 10 %, tree 10 %, other 15 %; an assumed
+ * mix in which potholes and rubbish, the most frequent street-level requests of 311-style services, lead) with its
+ * own templates (UNRELATED_ROAD, ...). One SplittableRandom from the seed drives every draw in a fixed order, so a seed always gives
  * the same reports.
  */
 /** Citizen reports and public posts caused by faults, plus unrelated ones (see CITIZEN REPORTS). */
@@ -51,7 +54,8 @@ public final class CitizenReports {
      * @param id {@code r-<n>} in time order
      * @param faultId the fault it is about, or null for an unrelated one
      * @param kind {@code report} (to the city, Open311) or {@code post} (public)
-     * @param category the Open311 service code: streetlight, traffic, water, air or other
+     * @param category the Open311 service code (contract A): streetlight, traffic, water, air for fault reports;
+     *     road, waste, noise, graffiti, tree or other for unrelated ones
      * @param language en, de or zh
      * @param text what the citizen wrote
      * @param lon where, WGS 84
@@ -77,6 +81,16 @@ public final class CitizenReports {
             Objects.requireNonNull(text);
             Objects.requireNonNull(time);
         }
+
+        /** This report with another id. */
+        public Report withId(String newId) {
+            return new Report(newId, faultId, kind, category, language, text, lon, lat, road, district, time);
+        }
+
+        /** This report at another time. */
+        public Report withTime(Instant newTime) {
+            return new Report(id, faultId, kind, category, language, text, lon, lat, road, district, newTime);
+        }
     }
 
     /** How a fault type is noticed: probability, mean delay, at most how many people, the service code. */
@@ -90,6 +104,11 @@ public final class CitizenReports {
             Fault.Type.WATER_LEAK, new Profile(0.4, Duration.ofHours(2), 2, "water"),
             Fault.Type.CONTAMINATION, new Profile(0.7, Duration.ofMinutes(90), 3, "water"),
             Fault.Type.POLLUTION_EPISODE, new Profile(0.6, Duration.ofHours(2), 3, "air")));
+
+    /** Categories of unrelated reports and their shares; template key {@code UNRELATED_<CATEGORY>}. */
+    static final String[] UNRELATED = {"road", "waste", "noise", "graffiti", "tree", "other"};
+
+    private static final double[] UNRELATED_SHARES = {0.25, 0.25, 0.15, 0.10, 0.10, 0.15};
 
     private static final Map<String, Properties> TEMPLATES = new HashMap<>();
 
@@ -159,25 +178,23 @@ public final class CitizenReports {
                         city.roads().get(random.nextInt(city.roads().size()));
                 Place place = new Place(road.start().towards(road.end(), random.nextDouble()), road.district());
                 Instant t = from.plusMillis((long) (tDays * 86_400_000));
-                out.add(report(city, random, null, "UNRELATED", "other", place, districtNames, t));
+                String category = UNRELATED[UNRELATED.length - 1];
+                double x = random.nextDouble();
+                for (int i = 0; i < UNRELATED.length; i++) {
+                    if (x < UNRELATED_SHARES[i]) {
+                        category = UNRELATED[i];
+                        break;
+                    }
+                    x -= UNRELATED_SHARES[i];
+                }
+                String key = "UNRELATED_" + category.toUpperCase(Locale.ROOT);
+                out.add(report(city, random, null, key, category, place, districtNames, t));
             }
         }
         out.sort(Comparator.comparing(Report::time));
         List<Report> numbered = new ArrayList<>(out.size());
         for (int i = 0; i < out.size(); i++) {
-            Report r = out.get(i);
-            numbered.add(new Report(
-                    "r-" + i,
-                    r.faultId(),
-                    r.kind(),
-                    r.category(),
-                    r.language(),
-                    r.text(),
-                    r.lon(),
-                    r.lat(),
-                    r.road(),
-                    r.district(),
-                    r.time()));
+            numbered.add(out.get(i).withId("r-" + i));
         }
         return numbered;
     }

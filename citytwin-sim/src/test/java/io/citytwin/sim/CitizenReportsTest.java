@@ -61,7 +61,7 @@ class CitizenReportsTest {
             kinds.add(r.kind());
             if (r.faultId() == null) {
                 unrelated++;
-                assertThat(r.category()).isEqualTo("other");
+                assertThat(r.category()).isIn((Object[]) CitizenReports.UNRELATED);
                 continue;
             }
             related++;
@@ -95,7 +95,12 @@ class CitizenReportsTest {
             "WATER_LEAK",
             "CONTAMINATION",
             "POLLUTION_EPISODE",
-            "UNRELATED"
+            "UNRELATED_ROAD",
+            "UNRELATED_WASTE",
+            "UNRELATED_NOISE",
+            "UNRELATED_GRAFFITI",
+            "UNRELATED_TREE",
+            "UNRELATED_OTHER"
         }) {
             for (String language : List.of("en", "de", "zh")) {
                 assertThat(CitizenReports.variants(language, key))
