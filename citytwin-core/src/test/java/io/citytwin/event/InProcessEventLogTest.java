@@ -193,6 +193,61 @@ class InProcessEventLogTest {
     }
 
     @Test
+    void withJournal_eventsEverySubscriptionRead_areReleased_andStillReadableFromTheJournal() throws Exception {
+        ListJournal journal = new ListJournal();
+        try (InProcessEventLog log = new InProcessEventLog(64, (n, e) -> {}, journal)) {
+            List<ChangeEvent> fast = new CopyOnWriteArrayList<>();
+            List<ChangeEvent> slow = new CopyOnWriteArrayList<>();
+            CountDownLatch gate = new CountDownLatch(1);
+            log.subscribe("fast", 0, (first, batch) -> fast.addAll(batch));
+            log.subscribe("slow", 0, (first, batch) -> {
+                slow.addAll(batch);
+                try {
+                    gate.await(); // holds its position after its first batch
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            List<ChangeEvent> first = events(0, 10);
+            journal.all.addAll(first);
+            log.append(first);
+            await(() -> fast.size() == 10 && slow.size() == 10);
+            await(() -> log.held() == 0); // both took them: nothing left for the ring to keep alive
+
+            List<ChangeEvent> second = events(10, 10);
+            journal.all.addAll(second);
+            log.append(second);
+            await(() -> fast.size() == 20);
+            assertThat(log.held()).isEqualTo(10); // the slow one has not read these yet
+
+            gate.countDown();
+            await(() -> slow.size() == 20);
+            await(() -> log.held() == 0);
+
+            List<ChangeEvent> late = new CopyOnWriteArrayList<>(); // a consumer resuming from offset 0 gets them all
+            log.subscribe("late", 0, (f, batch) -> late.addAll(batch));
+            await(() -> late.size() == 20);
+            for (int i = 0; i < 20; i++) {
+                assertThat(late.get(i).entityId().value()).isEqualTo("urn:x:" + i);
+            }
+        }
+    }
+
+    @Test
+    void withoutJournal_theRingKeepsWhatWasRead_forLaterSubscriptions() throws Exception {
+        try (InProcessEventLog log = new InProcessEventLog(64, (n, e) -> {})) {
+            List<ChangeEvent> got = new CopyOnWriteArrayList<>();
+            log.subscribe("c", 0, (first, batch) -> got.addAll(batch));
+            log.append(events(0, 20));
+            await(() -> got.size() == 20);
+            assertThat(log.held()).isEqualTo(20);
+            List<ChangeEvent> late = new CopyOnWriteArrayList<>();
+            log.subscribe("late", 0, (first, batch) -> late.addAll(batch));
+            await(() -> late.size() == 20);
+        }
+    }
+
+    @Test
     void withJournal_eventsReleasedFromTheJournal_areAnOverrun() throws Exception {
         ListJournal journal = new ListJournal();
         journal.all.addAll(events(0, 50));

@@ -4,6 +4,7 @@ import io.citytwin.twin.Attribute;
 import io.citytwin.twin.TwinException;
 import java.time.Instant;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One attribute instance as the history keeps it: the whole {@link Attribute} (kind, value, unitCode,
@@ -19,14 +20,16 @@ import java.util.Objects;
  * from the time axis and {@code modifiedAt}. Within one series two records get the same derived id only when they
  * have the same time and the same {@code modifiedAt}, i.e. when one change was stored twice (an at-least-once
  * replay of the event log); such duplicates are one instance for the instance operations. Adapters store only
- * explicit ids, so the common case costs no bytes.
+ * explicit ids, so the common case costs no bytes; nor does it cost a string: a derived id is kept as {@code null}
+ * and built only when {@link #instanceId()} is asked for (the ingest path writes hundreds of thousands of records a
+ * second and almost never reads one back).
  *
  * @param key the series
  * @param entityType the (expanded) type of the entity when the instance was written; used by retention per type
  * @param observedAt the time axis, see above
  * @param modifiedAt when the twin stored this instance
  * @param instance the attribute instance; its datasetId must equal {@code key.datasetId()}
- * @param instanceId the URI of this instance, see above
+ * @param instanceId the URI of this instance, see above; {@code null} (or the derived id itself) for the derived one
  */
 public record AttributeRecord(
         SeriesKey key,
@@ -34,7 +37,7 @@ public record AttributeRecord(
         Instant observedAt,
         Instant modifiedAt,
         Attribute instance,
-        String instanceId) {
+        @Nullable String instanceId) {
     /** The prefix of derived instance ids. */
     public static final String DERIVED_PREFIX = "urn:ngsi-ld:instance:";
 
@@ -44,12 +47,16 @@ public record AttributeRecord(
         Objects.requireNonNull(observedAt, "observedAt");
         Objects.requireNonNull(modifiedAt, "modifiedAt");
         Objects.requireNonNull(instance, "instance");
-        Objects.requireNonNull(instanceId, "instanceId");
         if (entityType.isBlank()) {
             throw TwinException.badData("history.type-blank", "A history record needs the entity type");
         }
-        if (instanceId.isBlank() || instanceId.indexOf(':') < 1) {
+        if (instanceId != null && (instanceId.isBlank() || instanceId.indexOf(':') < 1)) {
             throw TwinException.badData("history.instance-id", "An instanceId must be a URI, not '" + instanceId + "'");
+        }
+        if (instanceId != null
+                && instanceId.startsWith(DERIVED_PREFIX)
+                && instanceId.equals(derivedInstanceId(observedAt, modifiedAt))) {
+            instanceId = null; // one representation of the derived id, so that equals() holds between the two
         }
         if (!Objects.equals(key.datasetId(), instance.datasetId())) {
             throw TwinException.badData(
@@ -61,7 +68,13 @@ public record AttributeRecord(
     /** A record with the {@link #derivedInstanceId derived} instanceId. */
     public AttributeRecord(
             SeriesKey key, String entityType, Instant observedAt, Instant modifiedAt, Attribute instance) {
-        this(key, entityType, observedAt, modifiedAt, instance, derivedInstanceId(observedAt, modifiedAt));
+        this(key, entityType, observedAt, modifiedAt, instance, null);
+    }
+
+    /** The URI of this instance: the explicit one, or the {@link #derivedInstanceId derived} one. */
+    @Override
+    public String instanceId() {
+        return instanceId != null ? instanceId : derivedInstanceId(observedAt, modifiedAt);
     }
 
     /**
@@ -90,7 +103,7 @@ public record AttributeRecord(
 
     /** Whether this record's instanceId is the derived one (adapters then need not store it). */
     public boolean hasDerivedInstanceId() {
-        return instanceId.equals(derivedInstanceId(observedAt, modifiedAt));
+        return instanceId == null;
     }
 
     /** The time axis encoded in a derived instanceId, if {@code instanceId} is one (to find it without a scan). */
