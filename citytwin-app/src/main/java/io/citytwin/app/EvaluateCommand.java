@@ -79,6 +79,21 @@ final class EvaluateCommand implements Callable<Integer> {
                     + " Default: ${DEFAULT-VALUE}.")
     Duration tolerance = Duration.ofMinutes(10);
 
+    @Option(
+            names = "--until",
+            paramLabel = "INSTANT",
+            description = "The end of the simulated period (the simulator's --to), ISO 8601. With it, undetected faults"
+                    + " that started less than --censor before it are reported as censored, not as misses.")
+    @Nullable
+    Instant until;
+
+    @Option(
+            names = "--censor",
+            paramLabel = "DURATION",
+            description = "With --until: how close to the end an undetected fault is censored, ISO 8601. Default:"
+                    + " ${DEFAULT-VALUE}.")
+    Duration censor = Duration.ofHours(1);
+
     @Option(names = "--tenant", paramLabel = "NAME", description = "The node's tenant (NGSILD-Tenant).")
     @Nullable
     String tenant;
@@ -106,7 +121,7 @@ final class EvaluateCommand implements Callable<Integer> {
         FaultPlan plan = FaultPlan.read(groundTruth);
         List<Evaluation.Alarm> list =
                 alarms.startsWith("http://") || alarms.startsWith("https://") ? fetch(URI.create(alarms)) : file();
-        Evaluation.Report report = Evaluation.evaluate(plan, list, tolerance);
+        Evaluation.Report report = Evaluation.evaluate(plan, list, tolerance, until, censor);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(toJson(report)));
@@ -232,6 +247,7 @@ final class EvaluateCommand implements Callable<Integer> {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("alarmType", s.alarmType());
         m.put("faults", s.faults());
+        m.put("censored", s.censored());
         m.put("detected", s.detected());
         m.put("alarms", s.alarms());
         m.put("matched", s.matched());
@@ -264,6 +280,12 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         printScore(r.total(), row, out);
         out.printf(Locale.ROOT, "Tolerance %s.%n", r.tolerance());
+        if (r.total().censored() > 0) {
+            out.printf(
+                    Locale.ROOT,
+                    "Censored (undetected, started too close to the end to be detectable; not in 'faults'): %d%n",
+                    r.total().censored());
+        }
         if (!r.unscored().isEmpty()) {
             out.println("Alarm types without ground truth (not scored): " + r.unscored());
         }

@@ -29,6 +29,12 @@ import java.util.TreeMap;
  *   time to detect of a detected fault = first occurrence of its earliest matching alarm - fault start, at least 0;
  *   median and p90 by the nearest-rank method (the smallest value with at least p % of the values at or below it).
  * Alarm types outside contract B (e.g. traffic.congestion) have no ground truth: they are counted, not scored.
+ *
+ * Right-censoring at the end of the run: a fault that starts shortly before the observed period ends may be
+ * undetectable within it (a rule that waits an hour for a load to stay abnormal cannot fire on a fault that began
+ * 55 minutes before the data stop). Given the period's end and a censoring span, an UNDETECTED fault starting within
+ * that span before the end is censored: reported apart, left out of the recall's denominator (and of the misses). A
+ * detected one counts as usual, so censoring never lowers recall and never hides a detection.
  * The totals are micro-averages over the scored types.
  */
 /** Precision, recall and time to detect of alarms against the simulator's ground truth (see SCORING DETECTION). */
@@ -72,7 +78,8 @@ public final class Evaluation {
      * The score of one alarm type.
      *
      * @param alarmType the alarm type
-     * @param faults faults of the matching fault type
+     * @param faults faults of the matching fault type, censored ones not included
+     * @param censored undetected faults that started too close to the end of the observed period (see above)
      * @param detected faults with at least one matching alarm
      * @param alarms alarms of this type
      * @param matched alarms matching at least one fault
@@ -83,6 +90,7 @@ public final class Evaluation {
     public record Score(
             String alarmType,
             int faults,
+            int censored,
             int detected,
             int alarms,
             int matched,
@@ -112,11 +120,27 @@ public final class Evaluation {
     public record Report(
             Duration tolerance, List<Score> scores, Score total, Map<String, Integer> unscored, List<Fault> misses) {}
 
-    /** Scores {@code alarms} against {@code plan} (see SCORING DETECTION). */
+    /** Scores {@code alarms} against {@code plan} (see SCORING DETECTION), without censoring. */
     public static Report evaluate(FaultPlan plan, List<Alarm> alarms, Duration tolerance) {
-        if (tolerance.isNegative()) {
-            throw new IllegalArgumentException("The tolerance must not be negative");
+        return evaluate(plan, alarms, tolerance, null, Duration.ZERO);
+    }
+
+    /**
+     * Scores {@code alarms} against {@code plan} (see SCORING DETECTION).
+     *
+     * @param until the end of the observed period, null when unknown (then nothing is censored)
+     * @param censor undetected faults starting less than this before {@code until} are censored
+     */
+    public static Report evaluate(
+            FaultPlan plan,
+            List<Alarm> alarms,
+            Duration tolerance,
+            @org.jspecify.annotations.Nullable Instant until,
+            Duration censor) {
+        if (tolerance.isNegative() || censor.isNegative()) {
+            throw new IllegalArgumentException("The tolerance and the censoring span must not be negative");
         }
+        Instant censorFrom = until == null ? null : until.minus(censor);
         Map<String, Fault.Type> typeOf = new LinkedHashMap<>();
         for (Fault.Type t : Fault.Type.values()) {
             typeOf.put(alarmType(t), t);
@@ -138,7 +162,7 @@ public final class Evaluation {
         List<Score> scores = new ArrayList<>();
         List<Fault> misses = new ArrayList<>();
         List<Duration> allTimes = new ArrayList<>();
-        int[] sum = new int[5];
+        int[] sum = new int[6];
         for (Fault.Type t : Fault.Type.values()) {
             List<Fault> fs = faults.getOrDefault(t, List.of());
             List<Alarm> as = alarmsByType.getOrDefault(t, List.of());
@@ -149,6 +173,7 @@ public final class Evaluation {
             Set<String> firstAlarms = new HashSet<>();
             List<Duration> times = new ArrayList<>();
             int detected = 0;
+            int censored = 0;
             for (Fault f : fs) {
                 Set<String> near = new HashSet<>(plan.related(f.entity()));
                 near.add(f.entity());
@@ -165,7 +190,9 @@ public final class Evaluation {
                         }
                     }
                 }
-                if (first == null) {
+                if (first == null && censorFrom != null && !f.start().isBefore(censorFrom)) {
+                    censored++;
+                } else if (first == null) {
                     misses.add(f);
                 } else {
                     detected++;
@@ -179,7 +206,8 @@ public final class Evaluation {
             allTimes.addAll(times);
             Score s = new Score(
                     alarmType(t),
-                    fs.size(),
+                    fs.size() - censored,
+                    censored,
                     detected,
                     as.size(),
                     matchedAlarms.size(),
@@ -192,10 +220,19 @@ public final class Evaluation {
             sum[2] += s.alarms();
             sum[3] += s.matched();
             sum[4] += s.duplicates();
+            sum[5] += s.censored();
         }
         allTimes.sort(null);
         Score total = new Score(
-                "total", sum[0], sum[1], sum[2], sum[3], sum[4], percentile(allTimes, 50), percentile(allTimes, 90));
+                "total",
+                sum[0],
+                sum[5],
+                sum[1],
+                sum[2],
+                sum[3],
+                sum[4],
+                percentile(allTimes, 50),
+                percentile(allTimes, 90));
         misses.sort(java.util.Comparator.comparing(Fault::start).thenComparing(Fault::id));
         return new Report(tolerance, scores, total, unscored, misses);
     }

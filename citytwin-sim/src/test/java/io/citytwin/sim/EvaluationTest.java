@@ -84,6 +84,31 @@ class EvaluationTest {
     }
 
     @Test
+    void undetectedFaultsNearTheEnd_areCensored_detectedOnesStillCount() {
+        FaultPlan plan = new FaultPlan(List.of(
+                fault("early", Fault.Type.METER_TAMPERING, "urn:a", 60, 240), // missed well before the end
+                fault("late-missed", Fault.Type.METER_TAMPERING, "urn:b", 1000, 1200), // 40 min before the end
+                fault("late-found", Fault.Type.METER_TAMPERING, "urn:c", 1010, 1200)));
+        List<Evaluation.Alarm> alarms = List.of(alarm("c", "energy.abnormal-load", "urn:c", 1030));
+        Instant until = T.plusSeconds(60L * 1040);
+
+        Evaluation.Score plain = score(Evaluation.evaluate(plan, alarms, TOL), "energy.abnormal-load");
+        assertThat(plain.faults()).isEqualTo(3);
+        assertThat(plain.censored()).isZero();
+
+        Evaluation.Report r = Evaluation.evaluate(plan, alarms, TOL, until, Duration.ofHours(1));
+        Evaluation.Score s = score(r, "energy.abnormal-load");
+        assertThat(s.censored()).isEqualTo(1); // late-missed only: a detection near the end is never censored
+        assertThat(s.faults()).isEqualTo(2);
+        assertThat(s.detected()).isEqualTo(1);
+        assertThat(s.recall()).contains(0.5);
+        assertThat(r.total().censored()).isEqualTo(1);
+        assertThat(r.misses()).extracting(Fault::id).containsExactly("early");
+        assertThatThrownBy(() -> Evaluation.evaluate(plan, alarms, TOL, until, Duration.ofMinutes(-1)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void tolerance_bordersAreInclusive_andEarlyAlarmsDetectInZeroTime() {
         FaultPlan plan = new FaultPlan(List.of(
                 fault("f-1", Fault.Type.DEVICE_SILENT, "urn:a", 60, 120),
