@@ -61,6 +61,17 @@ public record DeviceMapping(List<FieldMapping> mappings, boolean passThroughUnma
         }
     }
 
+    /** How many pass-through names are remembered per prefix (device fields are few; a hostile device's are not). */
+    private static final int PASS_THROUGH_NAMES = 4096;
+
+    /**
+     * Prefix -> (pass-through field -> attribute name), shared by every mapping: building the name per reading was
+     * one of the largest allocations of the ingest path. Bounded: beyond the bound names are built each time.
+     */
+    private static final java.util.concurrent.ConcurrentHashMap<
+                    String, java.util.concurrent.ConcurrentHashMap<String, String>>
+            PASS_THROUGH = new java.util.concurrent.ConcurrentHashMap<>();
+
     /** The given mappings; unmapped fields pass through under {@link Ngsi#DEFAULT_VOCAB} when {@code passThrough}. */
     public static DeviceMapping of(List<FieldMapping> mappings, boolean passThrough) {
         return new DeviceMapping(mappings, passThrough, Ngsi.DEFAULT_VOCAB);
@@ -95,16 +106,30 @@ public record DeviceMapping(List<FieldMapping> mappings, boolean passThroughUnma
             }
         }
         if (passThroughUnmapped && fields.size() > 0) {
+            java.util.concurrent.ConcurrentHashMap<String, String> passThroughNames =
+                    PASS_THROUGH.get(passThroughPrefix);
+            if (passThroughNames == null) {
+                passThroughNames = PASS_THROUGH.size() < 64
+                        ? PASS_THROUGH.computeIfAbsent(
+                                passThroughPrefix, k -> new java.util.concurrent.ConcurrentHashMap<>())
+                        : new java.util.concurrent.ConcurrentHashMap<>(); // many prefixes: remember nothing
+            }
             for (Map.Entry<String, Object> e : fields.entrySet()) {
                 String field = e.getKey();
                 if (isMapped(field)) {
                     continue;
                 }
-                if (!usableInIri(field)) {
-                    problems.add("field " + field + ": name cannot be an attribute name");
-                    continue;
+                String name = passThroughNames.get(field);
+                if (name == null) {
+                    if (!usableInIri(field)) {
+                        problems.add("field " + field + ": name cannot be an attribute name");
+                        continue;
+                    }
+                    name = passThroughPrefix + field;
+                    if (passThroughNames.size() < PASS_THROUGH_NAMES) { // a device's fields are few; bound the rest
+                        passThroughNames.put(field, name);
+                    }
                 }
-                String name = passThroughPrefix + field;
                 if (out.containsKey(name)) {
                     problems.add("field " + field + ": " + name + " is already a mapped attribute");
                     continue;
