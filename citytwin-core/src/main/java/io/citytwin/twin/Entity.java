@@ -3,11 +3,13 @@ package io.citytwin.twin;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -35,13 +37,79 @@ public record Entity(
             throw TwinException.badData("entity.type-missing", "Entity " + id + " has no type");
         }
         types = List.copyOf(types);
-        LinkedHashMap<String, List<Attribute>> copy = LinkedHashMap.newLinkedHashMap(attributes.size());
-        for (Map.Entry<String, List<Attribute>> e : attributes.entrySet()) {
-            if (!e.getValue().isEmpty()) {
-                copy.put(e.getKey(), List.copyOf(e.getValue()));
+        if (!(attributes instanceof Owned)) {
+            LinkedHashMap<String, List<Attribute>> copy = LinkedHashMap.newLinkedHashMap(attributes.size());
+            for (Map.Entry<String, List<Attribute>> e : attributes.entrySet()) {
+                if (!e.getValue().isEmpty()) {
+                    copy.put(e.getKey(), List.copyOf(e.getValue()));
+                }
             }
+            attributes = copy.isEmpty() ? Map.of() : new Owned(copy);
         }
-        attributes = copy.isEmpty() ? Map.of() : Collections.unmodifiableMap(copy);
+    }
+
+    /**
+     * An attribute map no one else can change: built by this package from a map it made and then let go of, with
+     * immutable, non-empty lists. The constructor takes it without the defensive copy, which the write path otherwise
+     * made twice per change (a new version of an entity is built by copying the old one's map once already).
+     */
+    static final class Owned extends java.util.AbstractMap<String, List<Attribute>> {
+        private final Map<String, List<Attribute>> view;
+
+        /** Takes {@code map}: the caller must not keep it, and its lists must be immutable and non-empty. */
+        Owned(LinkedHashMap<String, List<Attribute>> map) {
+            this.view = Collections.unmodifiableMap(map);
+        }
+
+        /** The map, owned, with each list made immutable and empty ones dropped (or Map.of() when none is left). */
+        static Map<String, List<Attribute>> of(LinkedHashMap<String, List<Attribute>> map) {
+            for (Iterator<Map.Entry<String, List<Attribute>>> it =
+                            map.entrySet().iterator();
+                    it.hasNext(); ) {
+                Map.Entry<String, List<Attribute>> e = it.next();
+                if (e.getValue().isEmpty()) {
+                    it.remove();
+                } else {
+                    e.setValue(List.copyOf(e.getValue())); // the same list when it is immutable already
+                }
+            }
+            return map.isEmpty() ? Map.of() : new Owned(map);
+        }
+
+        @Override
+        public Set<Map.Entry<String, List<Attribute>>> entrySet() {
+            return view.entrySet();
+        }
+
+        @Override
+        public @Nullable List<Attribute> get(@Nullable Object key) {
+            return view.get(key);
+        }
+
+        @Override
+        public boolean containsKey(@Nullable Object key) {
+            return view.containsKey(key);
+        }
+
+        @Override
+        public int size() {
+            return view.size();
+        }
+
+        @Override
+        public Set<String> keySet() {
+            return view.keySet();
+        }
+
+        @Override
+        public java.util.Collection<List<Attribute>> values() {
+            return view.values();
+        }
+
+        @Override
+        public void forEach(java.util.function.BiConsumer<? super String, ? super List<Attribute>> action) {
+            view.forEach(action);
+        }
     }
 
     /** An entity with no attributes and no system times. */
@@ -83,7 +151,7 @@ public record Entity(
         } else {
             copy.put(name, sortDefaultFirst(instances));
         }
-        return new Entity(id, types, copy, createdAt, modifiedAt);
+        return new Entity(id, types, Owned.of(copy), createdAt, modifiedAt);
     }
 
     /** This entity with one instance put in place of the instance of the same datasetId, or added. */
@@ -133,7 +201,7 @@ public record Entity(
             }
             copy.put(f.getKey(), sortDefaultFirst(next));
         }
-        return new Entity(id, types, copy, createdAt, modifiedAt);
+        return new Entity(id, types, Owned.of(copy), createdAt, modifiedAt);
     }
 
     public Entity withTypes(List<String> newTypes) {

@@ -563,7 +563,7 @@ public final class Twin {
             attrs.put(e.getKey(), stamped);
         }
         Instant created = current != null && current.createdAt() != null ? current.createdAt() : now;
-        return new Entity(next.id(), next.types(), attrs, created, now);
+        return new Entity(next.id(), next.types(), Entity.Owned.of(attrs), created, now);
     }
 
     private static void awaitDurable(java.util.concurrent.CompletableFuture<Void> f) {
