@@ -51,12 +51,14 @@ import org.jspecify.annotations.Nullable;
  *
  * Time: each sample's event time is the observedAt of the attributes it changed (else the change time). The
  * tenant's watermark is the newest event time seen, advanced by the injected clock while no data arrives (an idle
- * source must not stop absence detection, as in Flink's idleness handling); the periodic tick() evaluates timed
- * conditions (durations, absence, tumbling windows) against it.
+ * source must not stop absence detection, as in Flink's idleness handling). Timed conditions (durations, absence,
+ * windows by time) are evaluated as event time passes: at every event-time tick boundary a sample moves the watermark
+ * across, before that sample (see EVENT-TIME TICKS), so detection does not depend on how fast a replay runs; and
+ * against the watermark by the periodic wall-clock tick(), which is what moves time while sources are idle.
  *
- * After a restart the engine starts with empty windows but learns from the open alarms which (rule, entity) pairs
- * were holding, so their alarms still clear when the condition ends; absence rules are seeded from the twin's last
- * update times.
+ * After a restart the engine learns from the open alarms which (rule, entity) pairs were holding, so their alarms
+ * still clear when the condition ends; absence rules are seeded from the twin's last update times; windows and
+ * detectors are rebuilt from past samples when the node calls rebuild() (see REBUILD AFTER A RESTART).
  *
  * Trace: per rule a ring buffer of the latest evaluations (every transition, every late/dropped sample, and one in
  * `traceEvery` other evaluations) with the values the condition looked at: always on, bounded, cheap.
