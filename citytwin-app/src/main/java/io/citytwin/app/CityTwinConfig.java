@@ -248,13 +248,19 @@ public record CityTwinConfig(
      * @param dir the directory of rule files (YAML/JSON, hot-reloaded); default {@code <dataDir>/rules}
      * @param packs the bundled rule packs to load (default all: lighting, traffic, water, environment, energy,
      *     devices); an empty list loads none
-     * @param tickEvery how often time-driven conditions (durations, absence) are evaluated (default PT5S)
+     * @param tickEvery how often time-driven conditions (durations, absence) are evaluated against the wall clock
+     *     (default PT5S); what moves time for idle sources
+     * @param eventTick the step of event-time ticks: timed conditions are also evaluated at every multiple of it
+     *     the data's own time crosses (default PT1M; PT0S: wall-clock ticks only)
+     * @param rebuild the rebuild of windows and detectors from the history at start-up
      */
     public record Rules(
             @JsonProperty("enabled") Boolean enabled,
             @JsonProperty("dir") @Nullable Path dir,
             @JsonProperty("packs") @Nullable List<String> packs,
-            @JsonProperty("tickEvery") Duration tickEvery) {
+            @JsonProperty("tickEvery") Duration tickEvery,
+            @JsonProperty("eventTick") Duration eventTick,
+            @JsonProperty("rebuild") RulesRebuild rebuild) {
         static final Rules DEFAULTS = new Rules(null, null, null, null);
 
         public Rules {
@@ -264,6 +270,59 @@ public record CityTwinConfig(
             if (tickEvery.isNegative() || tickEvery.isZero()) {
                 throw new IllegalArgumentException("rules.tickEvery must be positive");
             }
+            eventTick = eventTick == null ? Duration.ofMinutes(1) : eventTick;
+            if (eventTick.isNegative()) {
+                throw new IllegalArgumentException("rules.eventTick must not be negative (PT0S: off)");
+            }
+            rebuild = rebuild == null ? RulesRebuild.DEFAULTS : rebuild;
+        }
+
+        /** The defaults for event-time ticks and the rebuild. */
+        public Rules(@Nullable Boolean enabled, @Nullable Path dir, @Nullable List<String> packs, Duration tickEvery) {
+            this(enabled, dir, packs, tickEvery, null, null);
+        }
+
+        /** This rules section with another rebuild setting. */
+        Rules withRebuild(RulesRebuild r) {
+            return new Rules(enabled, dir, packs, tickEvery, eventTick, r);
+        }
+    }
+
+    /**
+     * The rebuild of the rules' windows, detectors and durations from the history when a node starts (docs/rules.md):
+     * without it they start empty and decide nothing until they refill.
+     *
+     * @param lookback how far back to read (ISO 8601, default P7D; PT0S: no rebuild), counted back from each
+     *     entity's newest reading
+     * @param maxSamples at most this many samples per attribute and entity, the newest (default 2016: seven days of
+     *     five-minute data)
+     * @param budget the longest a rebuild may delay start-up (default PT60S); beyond it the remaining states start
+     *     empty and a warning is logged
+     */
+    public record RulesRebuild(
+            @JsonProperty("lookback") Duration lookback,
+            @JsonProperty("maxSamples") Integer maxSamples,
+            @JsonProperty("budget") Duration budget) {
+        static final RulesRebuild DEFAULTS = new RulesRebuild(null, null, null);
+
+        public RulesRebuild {
+            lookback = lookback == null ? Duration.ofDays(7) : lookback;
+            if (lookback.isNegative()) {
+                throw new IllegalArgumentException("rules.rebuild.lookback must not be negative (PT0S: off)");
+            }
+            maxSamples = maxSamples == null ? 2016 : maxSamples;
+            if (maxSamples < 1) {
+                throw new IllegalArgumentException("rules.rebuild.maxSamples must be positive");
+            }
+            budget = budget == null ? Duration.ofSeconds(60) : budget;
+            if (budget.isNegative() || budget.isZero()) {
+                throw new IllegalArgumentException("rules.rebuild.budget must be positive");
+            }
+        }
+
+        /** Whether a rebuild runs at all. */
+        boolean enabled() {
+            return !lookback.isZero();
         }
     }
 

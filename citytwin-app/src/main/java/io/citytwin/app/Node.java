@@ -166,7 +166,7 @@ public final class Node implements AutoCloseable {
         NodeRules rules = null;
         if (config.rules().enabled()) {
             try {
-                rules = NodeRules.start(config.rules(), dir, clock, twin, eventLog, contexts, metrics);
+                rules = NodeRules.start(config.rules(), dir, clock, twin, eventLog, history, contexts, metrics);
                 io.citytwin.rule.RuleEngine engine = rules.engine();
                 deviceIngest.forward((device, channel, outcome, nanos) -> {
                     if (outcome instanceof io.citytwin.ingest.IngestOutcome.Malformed) {

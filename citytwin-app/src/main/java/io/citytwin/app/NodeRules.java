@@ -4,9 +4,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.citytwin.alarm.AlarmService;
 import io.citytwin.event.EventLog;
+import io.citytwin.history.store.AttributeRecord;
+import io.citytwin.history.store.HistoryStore;
+import io.citytwin.history.store.SeriesKey;
 import io.citytwin.rule.RuleEngine;
 import io.citytwin.rule.RuleException;
 import io.citytwin.rule.RuleService;
+import io.citytwin.rule.SampleSource;
 import io.citytwin.rule.sqlite.AlarmsDb;
 import io.citytwin.rule.sqlite.SqliteAlarmStore;
 import io.citytwin.rule.sqlite.SqliteRuleStore;
@@ -27,6 +31,7 @@ import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -83,6 +88,7 @@ final class NodeRules implements AutoCloseable {
             InstantSource clock,
             Twin twin,
             EventLog log,
+            @Nullable HistoryStore history,
             io.citytwin.ngsild.ContextResolver contexts,
             MeterRegistry metrics) {
         io.citytwin.ngsild.LdContext core = contexts.core();
@@ -106,7 +112,7 @@ final class NodeRules implements AutoCloseable {
                     twin,
                     alarms,
                     clock,
-                    RuleEngine.Options.DEFAULTS,
+                    RuleEngine.Options.DEFAULTS.withEventTick(config.eventTick()),
                     (problem, cause) -> LOG.warn("Rules: {}", problem, cause));
             RuleService service = new RuleService(engine, new SqliteRuleStore(db), clock, names);
             for (String problem : service.startupProblems()) {
@@ -121,6 +127,7 @@ final class NodeRules implements AutoCloseable {
                     .normalize();
             NodeRules rules = new NodeRules(db, alarms, engine, service, dir, ticker);
             rules.loadDirectory();
+            rebuild(engine, config.rebuild(), history);
             engine.start();
             RuleEngine e = engine;
             long every = config.tickEvery().toMillis();
@@ -147,6 +154,71 @@ final class NodeRules implements AutoCloseable {
             db.close();
             throw e;
         }
+    }
+
+    /*
+     * Windows and detectors live in memory; without a rebuild a restarted node decides nothing until they refill (a
+     * seasonal baseline: days). The engine replays each (rule, entity)'s past samples from the history store before it
+     * consumes the log, bounded by maxSamples per series and by a time budget, so start-up is never held up for long.
+     * The events between the last sample in the history and the rules' committed offset (at most one log batch the
+     * rules had not committed) are evaluated again when the engine resumes: a window may count them twice.
+     */
+    private static void rebuild(RuleEngine engine, CityTwinConfig.RulesRebuild config, @Nullable HistoryStore history) {
+        if (!config.enabled()) {
+            LOG.info("Rules: no rebuild of windows and detectors (rules.rebuild.lookback: PT0S)");
+            return;
+        }
+        if (history == null) {
+            LOG.info("Rules: no rebuild of windows and detectors (history off)");
+            return;
+        }
+        RuleEngine.Rebuild r = engine.rebuild(
+                samples(history),
+                config.lookback(),
+                config.maxSamples(),
+                config.budget(),
+                p -> LOG.info(
+                        "Rules: rebuilding windows and detectors: {} states from {} samples so far ({} s)",
+                        p.states(),
+                        p.samples(),
+                        p.elapsed().toSeconds()));
+        if (r.complete()) {
+            LOG.info(
+                    "Rules: rebuilt {} windows and detectors from {} samples of the last {} in {} ms",
+                    r.states(),
+                    r.samples(),
+                    config.lookback(),
+                    r.elapsed().toMillis());
+        } else {
+            LOG.warn(
+                    "Rules: rebuild stopped at its budget of {} after {} states from {} samples; the others start"
+                            + " empty (raise rules.rebuild.budget or lower rules.rebuild.maxSamples)",
+                    config.budget(),
+                    r.states(),
+                    r.samples());
+        }
+    }
+
+    /**
+     * The history store as the engine's source of past samples: the default instance's series of the attribute;
+     * scalar values only (numbers, strings, booleans), so a downsampled period counts as its average.
+     */
+    static SampleSource samples(HistoryStore history) {
+        return (tenant, entity, attribute, from, to, limit) -> {
+            // SampleSource ranges are closed, the store's half-open
+            List<AttributeRecord> records =
+                    history.read(SeriesKey.of(tenant, entity, attribute), from, to.plusNanos(1), limit);
+            List<SampleSource.Sample> out = new ArrayList<>(records.size());
+            for (AttributeRecord rec : records) {
+                Object v = rec.instance().value();
+                if (v instanceof Double || v instanceof Long || v instanceof String || v instanceof Boolean) {
+                    out.add(new SampleSource.Sample(rec.observedAt(), v));
+                } else if (v instanceof Number n) {
+                    out.add(new SampleSource.Sample(rec.observedAt(), n.doubleValue()));
+                }
+            }
+            return out;
+        };
     }
 
     private static void loadPack(RuleService service, String pack) {

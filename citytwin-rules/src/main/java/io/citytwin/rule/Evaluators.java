@@ -60,6 +60,12 @@ final class Evaluators {
          */
         long maxT = Long.MIN_VALUE;
 
+        /**
+         * Root only: the due time (ns since the epoch) of the engine's live event-time timer entry for this state;
+         * Long.MAX_VALUE: none.
+         */
+        long scheduled = Long.MAX_VALUE;
+
         /** Evaluates on a sample; returns (and remembers) the result. */
         abstract boolean event(Ctx c);
 
@@ -71,6 +77,34 @@ final class Evaluators {
         /** Whether this node's result can change on a tick (durations, absence, tumbling windows). */
         boolean timed() {
             return false;
+        }
+
+        /**
+         * The earliest event time (ns since the epoch) at which {@link #tick} may change this node's result or state,
+         * given no new sample; Long.MAX_VALUE: never. May be early (a tick then changes nothing), never late.
+         */
+        long due() {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    /** The due time of a (rule, entity) state: of its condition and its clear condition. */
+    static long due(Node root) {
+        long d = root.due();
+        return root.clear == null ? d : Math.min(d, root.clear.due());
+    }
+
+    /** {@code a + b} in nanoseconds, saturated at Long.MAX_VALUE / 2 (never reaching "never"). */
+    static long plus(long a, long b) {
+        long r = a + b;
+        return ((a ^ r) & (b ^ r)) < 0 || r > Long.MAX_VALUE / 2 ? Long.MAX_VALUE / 2 : r;
+    }
+
+    static long nanos(Duration d) {
+        try {
+            return Math.min(d.toNanos(), Long.MAX_VALUE / 4);
+        } catch (ArithmeticException e) {
+            return d.isNegative() ? Long.MIN_VALUE / 4 : Long.MAX_VALUE / 4;
         }
     }
 
@@ -322,6 +356,17 @@ final class Evaluators {
         boolean timed() {
             return timed;
         }
+
+        @Override
+        long due() {
+            long d = Long.MAX_VALUE;
+            if (timed) {
+                for (Node n : children) {
+                    d = Math.min(d, n.due());
+                }
+            }
+            return d;
+        }
     }
 
     static final class NotNode extends Node {
@@ -344,6 +389,11 @@ final class Evaluators {
         @Override
         boolean timed() {
             return child.timed();
+        }
+
+        @Override
+        long due() {
+            return child.due();
         }
     }
 
@@ -385,6 +435,26 @@ final class Evaluators {
         @Override
         boolean timed() {
             return w.size() != null;
+        }
+
+        @Override
+        long due() {
+            if (w.size() == null) {
+                return Long.MAX_VALUE;
+            }
+            long ms;
+            if (buckets != null) {
+                if (buckets.isEmpty()) {
+                    return Long.MAX_VALUE;
+                }
+                ms = buckets.firstKey() + sizeMs + grace; // emitted once the watermark reaches this
+            } else {
+                if (n == 0) {
+                    return Long.MAX_VALUE;
+                }
+                ms = times[0] + sizeMs + grace; // the oldest sample leaves once the watermark reaches this
+            }
+            return ms >= Long.MAX_VALUE / 2_000_000 ? Long.MAX_VALUE / 2 : ms * 1_000_000L;
         }
 
         @Override
@@ -574,11 +644,13 @@ final class Evaluators {
         private @Nullable Instant since;
 
         private final String durationText;
+        private final long durationNanos;
 
         ForNode(Node child, Duration duration) {
             this.child = child;
             this.duration = duration;
             this.durationText = duration.toString();
+            this.durationNanos = nanos(duration);
         }
 
         @Override
@@ -600,6 +672,16 @@ final class Evaluators {
             return last = update(c, child.tick(c), c.now);
         }
 
+        @Override
+        long due() {
+            long d = child.due();
+            Instant s = since;
+            if (!last && s != null) {
+                d = Math.min(d, plus(RuleEngine.epochNanos(s), durationNanos));
+            }
+            return d;
+        }
+
         private boolean update(Ctx c, boolean holds, Instant now) {
             if (!holds) {
                 since = null;
@@ -619,13 +701,22 @@ final class Evaluators {
         private @Nullable Instant lastSeen;
         private boolean lastSeenObserved;
 
+        private final long afterNanos;
+
         AbsentNode(Condition.Absent a) {
             this.a = a;
+            this.afterNanos = nanos(a.after());
         }
 
         @Override
         boolean timed() {
             return true;
+        }
+
+        @Override
+        long due() {
+            Instant seen = lastSeen;
+            return last || seen == null ? Long.MAX_VALUE : plus(RuleEngine.epochNanos(seen), afterNanos);
         }
 
         @Override

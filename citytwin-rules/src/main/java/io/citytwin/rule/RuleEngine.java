@@ -21,7 +21,6 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +31,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /*
@@ -51,12 +51,14 @@ import org.jspecify.annotations.Nullable;
  *
  * Time: each sample's event time is the observedAt of the attributes it changed (else the change time). The
  * tenant's watermark is the newest event time seen, advanced by the injected clock while no data arrives (an idle
- * source must not stop absence detection, as in Flink's idleness handling); the periodic tick() evaluates timed
- * conditions (durations, absence, tumbling windows) against it.
+ * source must not stop absence detection, as in Flink's idleness handling). Timed conditions (durations, absence,
+ * windows by time) are evaluated as event time passes: at every event-time tick boundary a sample moves the watermark
+ * across, before that sample (see EVENT-TIME TICKS), so detection does not depend on how fast a replay runs; and
+ * against the watermark by the periodic wall-clock tick(), which is what moves time while sources are idle.
  *
- * After a restart the engine starts with empty windows but learns from the open alarms which (rule, entity) pairs
- * were holding, so their alarms still clear when the condition ends; absence rules are seeded from the twin's last
- * update times.
+ * After a restart the engine learns from the open alarms which (rule, entity) pairs were holding, so their alarms
+ * still clear when the condition ends; absence rules are seeded from the twin's last update times; windows and
+ * detectors are rebuilt from past samples when the node calls rebuild() (see REBUILD AFTER A RESTART).
  *
  * Trace: per rule a ring buffer of the latest evaluations (every transition, every late/dropped sample, and one in
  * `traceEvery` other evaluations) with the values the condition looked at: always on, bounded, cheap.
@@ -76,14 +78,34 @@ public final class RuleEngine implements AutoCloseable {
      *
      * @param traceCapacity evaluations kept per rule
      * @param traceEvery one in this many ordinary evaluations is traced (transitions always are)
+     * @param eventTick the step of event-time ticks: while samples move a tenant's watermark, its timed conditions
+     *     (durations, absence, windows by time) are evaluated at every multiple of this step (since the epoch) the
+     *     watermark crosses, before the sample that crossed it; zero or negative: only the wall-clock {@link #tick()}
+     * @param maxEventTicks at most this many boundaries are evaluated for one advance of the watermark; a larger jump
+     *     evaluates what is still due at its newest boundary
      */
-    public record Options(int traceCapacity, int traceEvery) {
+    public record Options(int traceCapacity, int traceEvery, Duration eventTick, int maxEventTicks) {
+        /** Event-time ticks every minute, at most a day of them per advance. */
         public static final Options DEFAULTS = new Options(200, 10);
 
         public Options {
             if (traceCapacity < 1 || traceEvery < 1) {
                 throw new IllegalArgumentException("traceCapacity and traceEvery must be positive");
             }
+            Objects.requireNonNull(eventTick, "eventTick");
+            if (maxEventTicks < 1) {
+                throw new IllegalArgumentException("maxEventTicks must be positive");
+            }
+        }
+
+        /** Traces as given, event-time ticks every minute (at most 1440 boundaries per advance). */
+        public Options(int traceCapacity, int traceEvery) {
+            this(traceCapacity, traceEvery, Duration.ofMinutes(1), 1440);
+        }
+
+        /** These options with another event-time tick step (zero or negative: off). */
+        public Options withEventTick(Duration step) {
+            return new Options(traceCapacity, traceEvery, step, maxEventTicks);
         }
     }
 
@@ -105,6 +127,9 @@ public final class RuleEngine implements AutoCloseable {
     private final Options options;
     private final BiConsumer<String, @Nullable Throwable> problems;
     private final Ctx ctx;
+    /** The event-time tick step in nanoseconds; 0: off. */
+    private final long tickNanos;
+
     private final Map<String, Compiled> rules = new TreeMap<>();
     private final Map<String, List<Compiled>> byType = new HashMap<>();
     private final Map<TenantId, Watermark> watermarks = new HashMap<>();
@@ -157,6 +182,13 @@ public final class RuleEngine implements AutoCloseable {
         this.options = Objects.requireNonNull(options);
         this.problems = Objects.requireNonNull(problems);
         this.ctx = new Ctx(twin);
+        long step;
+        try {
+            step = options.eventTick().isNegative() ? 0 : options.eventTick().toNanos();
+        } catch (ArithmeticException e) {
+            step = Long.MAX_VALUE / 4;
+        }
+        this.tickNanos = Math.min(step, Long.MAX_VALUE / 4);
     }
 
     /** Adds a listener of {@link Outcome.Emit} outcomes (incident management). */
@@ -261,6 +293,7 @@ public final class RuleEngine implements AutoCloseable {
                 }
             }
             unindex(old);
+            purge(old);
         }
         Compiled c = new Compiled(rule, options.traceCapacity());
         if (old != null) {
@@ -281,9 +314,18 @@ public final class RuleEngine implements AutoCloseable {
         Compiled old = rules.remove(id);
         if (old != null) {
             unindex(old);
+            purge(old);
             rulesChanged();
         }
         return old != null;
+    }
+
+    private void purge(Compiled old) {
+        if (old.clockTimed) {
+            for (Watermark wm : watermarks.values()) {
+                wm.purge(old);
+            }
+        }
     }
 
     private void rulesChanged() {
@@ -423,12 +465,16 @@ public final class RuleEngine implements AutoCloseable {
         }
         Watermark wm = watermarks.get(e.tenant());
         if (wm == null) {
-            wm = new Watermark();
-            watermarks.put(e.tenant(), wm);
+            wm = watermark(e.tenant());
         }
         Instant observed = observedTime(e, cur, null);
         Instant wall = clock.instant();
         if (observed != null) {
+            long on = epochNanos(observed);
+            // one primitive compare per sample: a boundary is crossed once per tick step of event time
+            if (on >= wm.nextTick) {
+                eventTicks(wm, on);
+            }
             wm.advance(observed, wall);
         }
         Instant now = wm.now(wall);
@@ -460,7 +506,7 @@ public final class RuleEngine implements AutoCloseable {
             int idx = sel[i];
             Compiled c = cands.all[idx];
             try {
-                evaluate(c, ent, idx, e, cur, observed, now);
+                evaluate(c, ent, idx, e, cur, observed, now, wm);
             } catch (RuntimeException ex) {
                 problems.accept("rule " + c.rule.id() + " failed on " + e.entityId(), ex);
             }
@@ -570,7 +616,14 @@ public final class RuleEngine implements AutoCloseable {
     }
 
     private void evaluate(
-            Compiled c, Ent ent, int idx, ChangeEvent e, Entity cur, @Nullable Instant eventObserved, Instant now) {
+            Compiled c,
+            Ent ent,
+            int idx,
+            ChangeEvent e,
+            Entity cur,
+            @Nullable Instant eventObserved,
+            Instant now,
+            Watermark wm) {
         Rule r = c.rule;
         if (!r.enabled()) {
             return;
@@ -626,6 +679,9 @@ public final class RuleEngine implements AutoCloseable {
         boolean holds = st.event(ctx);
         boolean clears = st.clear == null ? !holds : st.clear.event(ctx) && !holds;
         transition(c, st, k, holds, clears, ctx.outOfOrder ? "late" : null);
+        if (c.clockTimed) {
+            schedule(wm, c, k, st, NONE);
+        }
     }
 
     private Evaluators.Node newState(Compiled c, Key k) {
@@ -672,8 +728,10 @@ public final class RuleEngine implements AutoCloseable {
     // ---------------------------------------------------------------- ticks
 
     /**
-     * Lets time pass: evaluates durations, absence and tumbling windows of every rule against each tenant's
-     * watermark (the newest event time, advanced by the clock while no data arrives). The node calls it periodically.
+     * Lets time pass: evaluates durations, absence and windows by time of every rule against each tenant's watermark
+     * (the newest event time, advanced by the clock while no data arrives), and conditions reading related entities.
+     * The node calls it periodically; it is what moves time for a tenant whose sources are idle (while samples
+     * arrive, event-time ticks evaluate timed conditions as the watermark moves, see {@link Options#eventTick}).
      */
     public synchronized void tick() {
         drainSignals();
@@ -682,10 +740,7 @@ public final class RuleEngine implements AutoCloseable {
             if (!c.timed || !c.rule.enabled()) {
                 continue;
             }
-            for (Iterator<Map.Entry<Key, Evaluators.Node>> it =
-                            c.states.entrySet().iterator();
-                    it.hasNext(); ) {
-                Map.Entry<Key, Evaluators.Node> e = it.next();
+            for (Map.Entry<Key, Evaluators.Node> e : c.states.entrySet()) {
                 Key k = e.getKey();
                 Evaluators.Node st = e.getValue();
                 Watermark wm = watermarks.get(k.tenant);
@@ -699,11 +754,138 @@ public final class RuleEngine implements AutoCloseable {
                         ctx.entity = lookup(k);
                         transition(c, st, k, holds, clears, null);
                     }
+                    if (c.clockTimed) {
+                        schedule(watermark(k.tenant), c, k, st, NONE);
+                    }
                 } catch (RuntimeException ex) {
                     problems.accept("rule " + c.rule.id() + " failed on a tick for " + k.id, ex);
                 }
             }
         }
+        if (tickNanos > 0) {
+            // event-time ticks never evaluate at or before a time this tick evaluated at (no flapping back in time)
+            for (Watermark wm : watermarks.values()) {
+                if (wm.nextTick != Long.MIN_VALUE) {
+                    long after = Math.floorDiv(epochNanos(wm.now(wall)), tickNanos) * tickNanos + tickNanos;
+                    wm.nextTick = Math.max(wm.nextTick, after);
+                }
+            }
+        }
+    }
+
+    /*
+     * EVENT-TIME TICKS. The wall-clock tick() alone makes detection depend on the replay speed: a simulated week
+     * replayed at 20 simulated minutes per wall second moves the watermark by 20 minutes between ticks, so an
+     * absence of 80 minutes starting and ending between two ticks' views is never seen (issue 6). So time also passes
+     * with the data: when a sample moves its tenant's watermark across a multiple of Options.eventTick (since the
+     * epoch), the timed conditions of the tenant are evaluated at each boundary crossed, BEFORE the sample is applied
+     * (an absence that began before the silence ended is seen as of then), and their outcomes carry the boundary's
+     * time (an alarm's time is event time, not wall time, in replays too).
+     *
+     * Evaluating every timed state at every boundary costs (timed states x boundaries), which for a fast replay or
+     * a dense event-time clock dwarfs the hot path. Instead each tenant keeps a timer heap of its timed states by
+     * the earliest event time at which a tick could change their result (Node.due(): lastSeen + after for absence,
+     * since + duration for a duration, the oldest sample's expiry for a sliding window, the first open bucket's end
+     * plus grace for a tumbling window; conservative: earlier is harmless, later would miss). A state is pushed when
+     * its due moves earlier than the entry it has (rarely: a duration starts to hold, a window gets its first sample);
+     * when the due moves later (every sample of an absence rule) the old entry stays, pops early, finds nothing due,
+     * and re-queues at the new due: a lazy timer wheel (Varghese and Lauck 1987), at most one live entry per state.
+     * A boundary with nothing due costs nothing; a state is evaluated at the first boundary at or after its due, so
+     * an alarm's time is within one step after the exact crossing. Per sample the cost is one primitive compare
+     * with the next boundary, plus for a timed rule computing its due (a few field reads).
+     *
+     * Bounds: at most Options.maxEventTicks distinct boundaries per advance of the watermark; what is still due
+     * after that is evaluated at the newest boundary crossed (a huge jump, e.g. a clock error, costs at most one
+     * evaluation per due state, and its alarms carry that boundary's time). The cap is per advance, not per batch,
+     * so the result does not depend on how the log batches the samples. The wall-clock tick() keeps running for
+     * idle tenants and related entities; it pushes the next boundary past the time it evaluated at, so the two never
+     * evaluate out of order.
+     */
+    private void eventTicks(Watermark wm, long on) {
+        long step = tickNanos;
+        long last = Math.floorDiv(on, step) * step; // the newest boundary crossed
+        if (wm.nextTick == Long.MIN_VALUE) {
+            // the tenant's first sample (since start): event time begins here, nothing before it is evaluated
+            wm.nextTick = last + step;
+            return;
+        }
+        int boundaries = 0;
+        while (wm.size > 0 && wm.dues[0] <= last) {
+            long b = Math.max(wm.nextTick, ceil(wm.dues[0], step));
+            if (++boundaries >= options.maxEventTicks()) {
+                b = last;
+            }
+            Instant at = instant(b);
+            while (wm.size > 0 && wm.dues[0] <= b) {
+                long due = wm.dues[0];
+                Compiled c = wm.rules[0];
+                Key k = wm.keys[0];
+                Evaluators.Node st = wm.nodes[0];
+                wm.pop();
+                if (st.scheduled != due || rules.get(c.rule.id()) != c || c.states.get(k) != st) {
+                    continue; // superseded by an earlier entry, or the state or rule is gone
+                }
+                st.scheduled = Long.MAX_VALUE;
+                if (!c.rule.enabled()) {
+                    continue;
+                }
+                timedTick(c, k, st, at);
+                schedule(wm, c, k, st, b);
+            }
+            wm.nextTick = b + step;
+        }
+        wm.nextTick = last + step;
+    }
+
+    /** Evaluates one timed state at event time {@code at} (a boundary), acting on a transition. */
+    private void timedTick(Compiled c, Key k, Evaluators.Node st, Instant at) {
+        ctx.reset(k.tenant, null, at, at);
+        try {
+            evaluations++;
+            boolean holds = st.tick(ctx);
+            boolean clears = st.clear == null ? !holds : st.clear.tick(ctx) && !holds;
+            if ((!st.active && holds) || (st.active && clears)) {
+                ctx.entity = lookup(k);
+                transition(c, st, k, holds, clears, null);
+            }
+        } catch (RuntimeException ex) {
+            problems.accept("rule " + c.rule.id() + " failed on an event-time tick for " + k.id, ex);
+        }
+    }
+
+    /**
+     * Queues the state at its due time when that is earlier than the entry it has (see eventTicks); a due not after
+     * {@code evaluatedAt} (a boundary just evaluated) is queued just after it, so a boundary never repeats.
+     */
+    private void schedule(Watermark wm, Compiled c, Key k, Evaluators.Node st, long evaluatedAt) {
+        if (tickNanos <= 0) {
+            return;
+        }
+        long due = Evaluators.due(st);
+        if (due == Long.MAX_VALUE) {
+            return;
+        }
+        if (due <= evaluatedAt) {
+            due = evaluatedAt + 1;
+        }
+        if (due < st.scheduled) {
+            st.scheduled = due;
+            wm.push(due, c, k, st);
+        }
+    }
+
+    /** The smallest multiple of {@code step} at or after {@code t}. */
+    private static long ceil(long t, long step) {
+        return -Math.floorDiv(-t, step) * step;
+    }
+
+    private Watermark watermark(TenantId tenant) {
+        Watermark wm = watermarks.get(tenant);
+        if (wm == null) {
+            wm = new Watermark(tickNanos > 0);
+            watermarks.put(tenant, wm);
+        }
+        return wm;
     }
 
     /*
@@ -718,19 +900,47 @@ public final class RuleEngine implements AutoCloseable {
     /**
      * Rebuilds windows, detectors and durations from past samples (call before {@link #start}, after the rules are
      * in): for each enabled rule with such state and each entity of its scope without state, replays the samples of
-     * the attributes it reads observed in the look-back before now, without raising or clearing anything.
+     * the attributes it reads observed in the look-back, without raising or clearing anything. The look-back ends at
+     * the entity's newest observed reading of those attributes in the twin (the clock when it has none), so a
+     * simulated past timeline is rebuilt too.
      *
      * @param lookback how far back to read
      * @param limit at most this many samples per attribute and entity (the newest)
      * @return the (rule, entity) states rebuilt
      */
-    public synchronized int rebuild(SampleSource source, Duration lookback, int limit) {
+    public int rebuild(SampleSource source, Duration lookback, int limit) {
+        return rebuild(source, lookback, limit, Duration.ofNanos(Long.MAX_VALUE), r -> {})
+                .states();
+    }
+
+    /**
+     * What a {@link #rebuild} did (or has done so far).
+     *
+     * @param states the (rule, entity) states rebuilt
+     * @param samples the samples replayed
+     * @param elapsed how long it took
+     * @param complete false when it stopped at its time budget (the other states start empty)
+     */
+    public record Rebuild(int states, long samples, Duration elapsed, boolean complete) {}
+
+    /**
+     * Like {@link #rebuild(SampleSource, Duration, int)}, bounded in time: it stops once {@code budget} has passed
+     * (checked before each state; the states not rebuilt start empty, as without a rebuild) and tells {@code progress}
+     * about every 5 seconds. Holds the engine's lock throughout: call it before {@link #start}.
+     */
+    public synchronized Rebuild rebuild(
+            SampleSource source, Duration lookback, int limit, Duration budget, Consumer<Rebuild> progress) {
+        long t0 = System.nanoTime();
+        long budgetNanos = Evaluators.nanos(budget);
         if (twin == null) {
-            return 0;
+            return new Rebuild(0, 0, Duration.ZERO, true);
         }
         Instant wall = clock.instant();
-        Instant from = wall.minus(lookback);
         int rebuilt = 0;
+        long replayed = 0;
+        long nextProgress = t0 + 5_000_000_000L;
+        boolean complete = true;
+        rules:
         for (Compiled c : rules.values()) {
             if (!c.rule.enabled() || c.absence || c.watched.isEmpty() || !Evaluators.hasHistory(c.rule.condition())) {
                 continue;
@@ -742,9 +952,22 @@ public final class RuleEngine implements AutoCloseable {
                         if (c.states.containsKey(k) || !c.rule.scope().matches(e)) {
                             continue;
                         }
+                        long now = System.nanoTime();
+                        if (now - t0 >= budgetNanos) {
+                            complete = false;
+                            break rules;
+                        }
+                        if (now >= nextProgress) {
+                            nextProgress = now + 5_000_000_000L;
+                            progress.accept(new Rebuild(rebuilt, replayed, Duration.ofNanos(now - t0), false));
+                        }
+                        Instant newest = lastUpdate(e, c.watched, true);
+                        Instant anchor = newest == null ? wall : newest;
+                        Instant from = anchor.minus(lookback);
+                        Instant to = anchor.isAfter(wall) ? anchor : wall;
                         List<Object[]> samples = new ArrayList<>();
                         for (String attribute : c.watchedArray) {
-                            for (SampleSource.Sample x : source.samples(tenant, e.id(), attribute, from, wall, limit)) {
+                            for (SampleSource.Sample x : source.samples(tenant, e.id(), attribute, from, to, limit)) {
                                 samples.add(new Object[] {x.at(), attribute, x.value()});
                             }
                         }
@@ -754,18 +977,19 @@ public final class RuleEngine implements AutoCloseable {
                         samples.sort((x, y) -> ((Instant) x[0]).compareTo((Instant) y[0]));
                         replay(c, k, e, samples, wall);
                         rebuilt++;
+                        replayed += samples.size();
                     }
                 }
             }
         }
         // the entities' records are rebuilt from the rules' states on their next event
         generation++;
-        return rebuilt;
+        return new Rebuild(rebuilt, replayed, Duration.ofNanos(System.nanoTime() - t0), complete);
     }
 
     private void replay(Compiled c, Key k, Entity current, List<Object[]> samples, Instant wall) {
         Evaluators.Node st = newState(c, k);
-        Watermark wm = watermarks.computeIfAbsent(k.tenant, t -> new Watermark());
+        Watermark wm = watermark(k.tenant);
         for (Object[] x : samples) {
             Instant at = (Instant) x[0];
             String attribute = (String) x[1];
@@ -789,6 +1013,9 @@ public final class RuleEngine implements AutoCloseable {
                 problems.accept("rule " + c.rule.id() + " failed rebuilding " + k.id, ex);
                 return;
             }
+        }
+        if (c.clockTimed) {
+            schedule(wm, c, k, st, NONE);
         }
     }
 
@@ -814,7 +1041,7 @@ public final class RuleEngine implements AutoCloseable {
                         continue;
                     }
                     if (observedLast) {
-                        watermarks.computeIfAbsent(tenant, t -> new Watermark()).advance(last, wall);
+                        watermark(tenant).advance(last, wall);
                     }
                     Evaluators.Node st = newState(c, k);
                     ctx.reset(tenant, e, last, last);
@@ -824,6 +1051,9 @@ public final class RuleEngine implements AutoCloseable {
                     st.event(ctx);
                     if (st.clear != null) {
                         st.clear.event(ctx);
+                    }
+                    if (c.clockTimed) {
+                        schedule(watermark(tenant), c, k, st, NONE);
                     }
                 }
             }
@@ -1094,6 +1324,9 @@ public final class RuleEngine implements AutoCloseable {
         final Set<String> watched;
         final boolean absence;
         final boolean timed;
+        /** Whether a tick can change the result as event time passes (not only a related entity's change). */
+        final boolean clockTimed;
+
         final boolean writesValue;
         final boolean related;
         final Map<Key, Evaluators.Node> states = new LinkedHashMap<>();
@@ -1130,7 +1363,8 @@ public final class RuleEngine implements AutoCloseable {
                     rule.clearCondition() == null ? null : Evaluators.build(rule.clearCondition(), rule.grace());
             this.related = Evaluators.hasRelated(rule.condition())
                     || (rule.clearCondition() != null && Evaluators.hasRelated(rule.clearCondition()));
-            this.timed = related || probe.timed() || (probeClear != null && probeClear.timed());
+            this.clockTimed = probe.timed() || (probeClear != null && probeClear.timed());
+            this.timed = related || clockTimed;
             boolean wv = false;
             for (Outcome o : rule.outcomes()) {
                 wv |= o instanceof Outcome.SetAttribute s && "$value".equals(s.value());
@@ -1154,10 +1388,30 @@ public final class RuleEngine implements AutoCloseable {
         }
     }
 
-    /** A tenant's event-time watermark, advanced by the clock while idle. */
+    /**
+     * A tenant's event-time watermark, advanced by the clock while idle, and its event-time timers: the timed states
+     * of the tenant by the time their result may next change on a tick (a binary min-heap in parallel arrays, so a
+     * push allocates nothing; entries are lazily invalidated, see {@link #eventTicks}).
+     */
     private static final class Watermark {
         private @Nullable Instant eventMax;
         private Instant anchor = Instant.EPOCH;
+        /**
+         * The next event-time tick boundary (ns since the epoch): a sample at or after it runs the due timers. It is
+         * always after every time the tenant's timed conditions were evaluated at, so they never go back in time.
+         * Long.MIN_VALUE: not placed yet (the tenant's first sample places it); Long.MAX_VALUE: event-time ticks off.
+         */
+        long nextTick;
+
+        long[] dues = new long[16];
+        Compiled[] rules = new Compiled[16];
+        Key[] keys = new Key[16];
+        Evaluators.Node[] nodes = new Evaluators.Node[16];
+        int size;
+
+        Watermark(boolean ticks) {
+            nextTick = ticks ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
 
         void advance(Instant t, Instant wall) {
             if (eventMax == null || t.isAfter(eventMax)) {
@@ -1175,6 +1429,100 @@ public final class RuleEngine implements AutoCloseable {
             }
             Duration idle = Duration.between(anchor, wall);
             return idle.isNegative() ? eventMax : eventMax.plus(idle);
+        }
+
+        void push(long due, Compiled c, Key k, Evaluators.Node st) {
+            if (size == dues.length) {
+                int n = size * 2;
+                dues = Arrays.copyOf(dues, n);
+                rules = Arrays.copyOf(rules, n);
+                keys = Arrays.copyOf(keys, n);
+                nodes = Arrays.copyOf(nodes, n);
+            }
+            int i = size++;
+            while (i > 0) {
+                int parent = (i - 1) >>> 1;
+                if (dues[parent] <= due) {
+                    break;
+                }
+                move(parent, i);
+                i = parent;
+            }
+            set(i, due, c, k, st);
+        }
+
+        /** Removes the earliest entry (the caller read it at index 0). */
+        void pop() {
+            int n = --size;
+            long due = dues[n];
+            Compiled c = rules[n];
+            Key k = keys[n];
+            Evaluators.Node st = nodes[n];
+            rules[n] = null;
+            keys[n] = null;
+            nodes[n] = null;
+            if (n == 0) {
+                return;
+            }
+            int i = 0;
+            while (true) {
+                int child = 2 * i + 1;
+                if (child >= n) {
+                    break;
+                }
+                if (child + 1 < n && dues[child + 1] < dues[child]) {
+                    child++;
+                }
+                if (due <= dues[child]) {
+                    break;
+                }
+                move(child, i);
+                i = child;
+            }
+            set(i, due, c, k, st);
+        }
+
+        /** Drops the entries of these rules (replaced or removed). */
+        void purge(Compiled c) {
+            int n = 0;
+            long[] ds = new long[dues.length];
+            Compiled[] rs = new Compiled[dues.length];
+            Key[] ks = new Key[dues.length];
+            Evaluators.Node[] ns = new Evaluators.Node[dues.length];
+            for (int i = 0; i < size; i++) {
+                if (rules[i] != c) {
+                    ds[n] = dues[i];
+                    rs[n] = rules[i];
+                    ks[n] = keys[i];
+                    ns[n] = nodes[i];
+                    n++;
+                }
+            }
+            if (n == size) {
+                return;
+            }
+            dues = new long[ds.length];
+            rules = new Compiled[ds.length];
+            keys = new Key[ds.length];
+            nodes = new Evaluators.Node[ds.length];
+            size = 0;
+            for (int i = 0; i < n; i++) {
+                push(ds[i], rs[i], ks[i], ns[i]);
+            }
+        }
+
+        private void move(int from, int to) {
+            dues[to] = dues[from];
+            rules[to] = rules[from];
+            keys[to] = keys[from];
+            nodes[to] = nodes[from];
+        }
+
+        private void set(int i, long due, Compiled c, Key k, Evaluators.Node st) {
+            dues[i] = due;
+            rules[i] = c;
+            keys[i] = k;
+            nodes[i] = st;
         }
     }
 }

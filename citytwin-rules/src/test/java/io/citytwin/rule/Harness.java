@@ -46,8 +46,15 @@ final class Harness {
     final InMemoryAlarmStore store = new InMemoryAlarmStore();
     final List<String> problems = new ArrayList<>();
     final AlarmService alarms = new AlarmService(store, twin, clock, (m, e) -> problems.add(m + " " + e));
-    final RuleEngine engine = new RuleEngine(
-            null, twin, alarms, clock, new RuleEngine.Options(100, 1), (m, e) -> problems.add(m + " " + e));
+    final RuleEngine engine;
+
+    Harness() {
+        this(new RuleEngine.Options(100, 1));
+    }
+
+    Harness(RuleEngine.Options options) {
+        engine = new RuleEngine(null, twin, alarms, clock, options, (m, e) -> problems.add(m + " " + e));
+    }
 
     /** A mutable clock. */
     static final class Clock implements InstantSource {
@@ -145,12 +152,17 @@ final class Harness {
     }
 
     void setAt(Instant observedAt, String id, Object... kv) {
+        stage(observedAt, id, kv);
+        pump();
+    }
+
+    /** Writes readings observed at {@code observedAt} to the twin without pumping their events (see {@link #pump}). */
+    void stage(Instant observedAt, String id, Object... kv) {
         Map<String, List<Attribute>> attrs = new LinkedHashMap<>();
         for (int i = 0; i < kv.length; i += 2) {
             attrs.put(V + kv[i], List.of(Attribute.property(kv[i + 1]).withObservedAt(observedAt)));
         }
         twin.appendAttributes(T, EntityId.of(id), attrs, false);
-        pump();
     }
 
     void pump() {

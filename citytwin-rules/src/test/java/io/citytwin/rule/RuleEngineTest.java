@@ -114,6 +114,39 @@ class RuleEngineTest {
     }
 
     @Test
+    void rebuild_ofAPastTimeline_readsBackFromTheEntitysNewestReading_andIsBoundedByItsBudget() {
+        Map<String, Object> when = m("window", m("attribute", "v", "function", "avg", "count", 3), "above", 50);
+        String id = "urn:ngsi-ld:Sensor:1";
+        Instant past = Instant.parse("2026-01-10T12:00:00Z"); // a replayed week, long before the clock
+        List<Instant> asked = new ArrayList<>();
+        SampleSource source = (tenant, entity, attribute, from, to, limit) -> {
+            asked.add(from);
+            return List.of(
+                    new SampleSource.Sample(past.minus(Duration.ofMinutes(20)), 60.0),
+                    new SampleSource.Sample(past.minus(Duration.ofMinutes(10)), 60.0));
+        };
+        Harness restarted = new Harness();
+        restarted.create(id, "Sensor");
+        restarted.setAt(past, id, "v", 60.0);
+        // a restarted node: the twin holds the entity (last observed in the past), then the rules are loaded
+        restarted.rule(alarmRule("avg", "Sensor", when));
+        RuleEngine.Rebuild none = restarted.engine.rebuild(source, Duration.ofHours(1), 100, Duration.ZERO, p -> {});
+        assertThat(none.complete()).isFalse();
+        assertThat(none.states()).isZero();
+        assertThat(asked).isEmpty();
+        RuleEngine.Rebuild r =
+                restarted.engine.rebuild(source, Duration.ofHours(1), 100, Duration.ofMinutes(1), p -> {});
+        assertThat(r.complete()).isTrue();
+        assertThat(r.states()).isEqualTo(1);
+        assertThat(r.samples()).isEqualTo(2);
+        assertThat(asked).containsExactly(past.minus(Duration.ofHours(1)));
+        restarted.setAt(past.plusSeconds(60), id, "v", 30.0); // (60 + 60 + 30) / 3 = 50: not above
+        assertThat(restarted.open()).isEmpty();
+        restarted.setAt(past.plusSeconds(120), id, "v", 90.0); // (60 + 30 + 90) / 3 = 60
+        assertThat(restarted.open()).hasSize(1);
+    }
+
+    @Test
     void manualClearAlarm_repeatsAsOccurrencesOfTheSameAlarm() {
         Rule r = RuleParser.parse(
                 m(
