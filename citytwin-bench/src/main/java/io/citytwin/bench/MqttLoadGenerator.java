@@ -64,6 +64,7 @@ public final class MqttLoadGenerator {
               --scenarios LIST      comma list of max,rate,idle (default max,rate)
               --server-jvm-args S   JVM options of the child node (default "-Xmx4g")
               --server-args S       extra options of `citytwin serve` (e.g. "--no-history")
+              --timeline            print per-second latency (by send time) after each scenario: where the tail is
               --help                this text
             """;
 
@@ -86,6 +87,10 @@ public final class MqttLoadGenerator {
             if (args[i].equals("--help") || args[i].equals("-h")) {
                 System.out.print(HELP);
                 return;
+            }
+            if (args[i].equals("--timeline")) {
+                timeline = true;
+                continue;
             }
             if (!o.containsKey(args[i]) || i + 1 >= args.length) {
                 System.err.println("unknown or incomplete option: " + args[i]);
@@ -236,6 +241,8 @@ public final class MqttLoadGenerator {
         LongAdder acked = new LongAdder();
         LongAdder errors = new LongAdder();
         long[] latencies = new long[8_000_000];
+        int[] sentSecond = new int[latencies.length]; // second of the measurement a sample's publish left in
+        long[] measureStart = {0};
         AtomicLong samples = new AtomicLong();
         AtomicLong seq = new AtomicLong();
         Semaphore[] inflight = new Semaphore[clients.size()];
@@ -264,6 +271,7 @@ public final class MqttLoadGenerator {
                                 long k = samples.getAndIncrement();
                                 if (k < latencies.length) {
                                     latencies[(int) k] = System.nanoTime() - start;
+                                    sentSecond[(int) k] = (int) Math.max(0, (start - measureStart[0]) / 1_000_000_000L);
                                 }
                             }
                             if (pointsPerSecond == 0 && !stop.get() && inflight[d].tryAcquire()) {
@@ -307,6 +315,8 @@ public final class MqttLoadGenerator {
         Thread.sleep(warmup * 1000L);
         double cpu0 = server.cpuSeconds();
         long t0 = System.nanoTime();
+        measureStart[0] = t0;
+        Instant measuredFrom = Instant.now();
         measuring.set(true);
         Thread.sleep(duration * 1000L);
         measuring.set(false);
@@ -318,6 +328,10 @@ public final class MqttLoadGenerator {
         }
         Thread.sleep(2000); // let the in-flight publishes drain before the next scenario
         long n = Math.min(samples.get(), latencies.length);
+        if (timeline) {
+            System.err.println("  timeline of '" + name + "', t=0 at " + measuredFrom);
+            printTimeline(latencies, sentSecond, (int) n, duration);
+        }
         long[] sorted = Arrays.copyOf(latencies, (int) n);
         Arrays.sort(sorted);
         double msgs = acked.sum() / seconds;
@@ -335,9 +349,36 @@ public final class MqttLoadGenerator {
                 errors.sum());
     }
 
+    /** Per second of send time: acknowledged publishes, p50, p99 and max latency (ms), to stderr. */
+    private static void printTimeline(long[] latencies, int[] second, int n, int duration) {
+        List<List<Long>> by = new ArrayList<>();
+        for (int s = 0; s <= duration; s++) {
+            by.add(new ArrayList<>());
+        }
+        for (int i = 0; i < n; i++) {
+            by.get(Math.min(duration, second[i])).add(latencies[i]);
+        }
+        for (int s = 0; s <= duration; s++) {
+            long[] l = by.get(s).stream().mapToLong(Long::longValue).sorted().toArray();
+            if (l.length > 0) {
+                System.err.printf(
+                        Locale.ROOT,
+                        "  t=%2ds acked %6d  p50 %8.1f  p99 %8.1f  max %8.1f ms%n",
+                        s,
+                        l.length,
+                        percentile(l, 0.50) / 1e6,
+                        percentile(l, 0.99) / 1e6,
+                        l[l.length - 1] / 1e6);
+            }
+        }
+    }
+
     private static boolean failed(Mqtt5PublishResult r) {
         return r.getError().isPresent();
     }
+
+    /** Whether to print the per-second latency after each scenario (--timeline). */
+    private static boolean timeline;
 
     /** Numeric fields per reading (--fields); set once in main before any client runs. */
     private static int fields = 1;

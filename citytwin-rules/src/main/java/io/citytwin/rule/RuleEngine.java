@@ -839,7 +839,9 @@ public final class RuleEngine implements AutoCloseable {
 
     /** Evaluates one timed state at event time {@code at} (a boundary), acting on a transition. */
     private void timedTick(Compiled c, Key k, Evaluators.Node st, Instant at) {
-        ctx.reset(k.tenant, null, at, at);
+        // a condition on a related entity reads it now, as the wall-clock tick does: a lamp silent because its
+        // cabinet lost power is not offline (the week's replay raised 238 such alarms when this read nothing)
+        ctx.reset(k.tenant, c.related ? lookup(k) : null, at, at);
         try {
             evaluations++;
             boolean holds = st.tick(ctx);

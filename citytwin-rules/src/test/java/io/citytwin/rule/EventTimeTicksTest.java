@@ -75,6 +75,59 @@ class EventTimeTicksTest {
         assertThat(h.all()).isEmpty();
     }
 
+    /**
+     * A lamp silent from minute 30 to 150 while its cabinet's meter reports (every minute, like other meters keeping
+     * the watermark moving); {@code outage}: the cabinet reports no power during the silence.
+     */
+    private static void lampSilence(Harness h, boolean outage) {
+        h.rule(alarmRule(
+                "lamp-offline",
+                "Streetlight",
+                m(
+                        "all",
+                        Harness.l(
+                                m("absent", "PT20M", "attributes", Harness.l("power")),
+                                m(
+                                        "not",
+                                        m(
+                                                "compare",
+                                                m(
+                                                        "left",
+                                                        m("related", "refCabinet", "attribute", "activePower"),
+                                                        "op",
+                                                        "<",
+                                                        "right",
+                                                        0.0005)))))));
+        // the cabinet's own rule: its readings move the tenant's watermark, as in the city
+        h.rule(alarmRule("cabinet-outage", "Cabinet", m("attribute", "activePower", "below", 0.0005)));
+        String cabinet = "urn:ngsi-ld:Cabinet:c1";
+        String lamp = "urn:ngsi-ld:Streetlight:l1";
+        h.create(cabinet, "Cabinet", "activePower", 1.0);
+        h.create(lamp, "Streetlight", "refCabinet", cabinet);
+        for (int minute = 0; minute <= 200; minute++) {
+            boolean dark = minute >= 30 && minute < 150;
+            h.setAt(at(minute), cabinet, "activePower", outage && dark ? 0.0 : 1.0);
+            if (!dark && minute % 5 == 0) {
+                h.setAt(at(minute), lamp, "power", 50.0);
+            }
+        }
+    }
+
+    @Test
+    void absence_readsTheRelatedEntityAtTheEventTimeTick_soALampOfADeadCabinetIsNotOffline() {
+        Harness h = new Harness();
+        lampSilence(h, true);
+        // the cabinet's outage explains the silence: only the cabinet's own alarm
+        assertThat(h.all()).singleElement().satisfies(a -> assertThat(a.rule()).isEqualTo("cabinet-outage"));
+
+        Harness alone = new Harness();
+        lampSilence(alone, false);
+        assertThat(alone.all()).singleElement().satisfies(a -> {
+            assertThat(a.originator()).isEqualTo("urn:ngsi-ld:Streetlight:l1");
+            assertThat(a.firstOccurrence()).isBetween(at(45), at(46)); // last seen at 25, absent 20 minutes
+        });
+    }
+
     private static void hotSpell(Harness h) {
         h.rule(alarmRule("hot", "Sensor", m("for", "PT30M", "condition", m("attribute", "temperature", "above", 30))));
         String hot = "urn:ngsi-ld:Sensor:hot";
