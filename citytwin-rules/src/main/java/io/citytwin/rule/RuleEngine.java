@@ -745,20 +745,9 @@ public final class RuleEngine implements AutoCloseable {
                 Evaluators.Node st = e.getValue();
                 Watermark wm = watermarks.get(k.tenant);
                 Instant now = wm == null ? wall : wm.now(wall);
-                ctx.reset(k.tenant, c.related ? lookup(k) : null, now, now);
-                try {
-                    evaluations++;
-                    boolean holds = st.tick(ctx);
-                    boolean clears = st.clear == null ? !holds : st.clear.tick(ctx) && !holds;
-                    if ((!st.active && holds) || (st.active && clears)) {
-                        ctx.entity = lookup(k);
-                        transition(c, st, k, holds, clears, null);
-                    }
-                    if (c.clockTimed) {
-                        schedule(watermark(k.tenant), c, k, st, NONE);
-                    }
-                } catch (RuntimeException ex) {
-                    problems.accept("rule " + c.rule.id() + " failed on a tick for " + k.id, ex);
+                timedTick(c, k, st, now, "a tick");
+                if (c.clockTimed) {
+                    schedule(watermark(k.tenant), c, k, st, NONE);
                 }
             }
         }
@@ -829,7 +818,7 @@ public final class RuleEngine implements AutoCloseable {
                 if (!c.rule.enabled()) {
                     continue;
                 }
-                timedTick(c, k, st, at);
+                timedTick(c, k, st, at, "an event-time tick");
                 schedule(wm, c, k, st, b);
             }
             wm.nextTick = b + step;
@@ -837,8 +826,8 @@ public final class RuleEngine implements AutoCloseable {
         wm.nextTick = last + step;
     }
 
-    /** Evaluates one timed state at event time {@code at} (a boundary), acting on a transition. */
-    private void timedTick(Compiled c, Key k, Evaluators.Node st, Instant at) {
+    /** Evaluates one timed state at event time {@code at} (a boundary or the watermark), acting on a transition. */
+    private void timedTick(Compiled c, Key k, Evaluators.Node st, Instant at, String what) {
         // a condition on a related entity reads it now, as the wall-clock tick does: a lamp silent because its
         // cabinet lost power is not offline (the week's replay raised 238 such alarms when this read nothing)
         ctx.reset(k.tenant, c.related ? lookup(k) : null, at, at);
@@ -851,7 +840,7 @@ public final class RuleEngine implements AutoCloseable {
                 transition(c, st, k, holds, clears, null);
             }
         } catch (RuntimeException ex) {
-            problems.accept("rule " + c.rule.id() + " failed on an event-time tick for " + k.id, ex);
+            problems.accept("rule " + c.rule.id() + " failed on " + what + " for " + k.id, ex);
         }
     }
 
