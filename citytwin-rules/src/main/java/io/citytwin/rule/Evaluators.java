@@ -412,6 +412,8 @@ final class Evaluators {
         private final String label;
         private final String bound;
         private final long sizeMs;
+        /** Whether an empty window aggregates to NaN (not count or sum), which keeps the threshold as it was. */
+        private final boolean emptyKeepsState;
         // small at first (most windows of a city hold a few samples); state per entity is what the hot path reads
         private long[] times = new long[4];
         private double[] vals = new double[4];
@@ -426,6 +428,8 @@ final class Evaluators {
             this.bound = w.op().symbol() + " " + w.raise();
             this.sizeMs = w.size() == null ? 0 : w.size().toMillis();
             this.buckets = w.kind() == Condition.WindowKind.TUMBLING && w.size() != null ? new TreeMap<>() : null;
+            this.emptyKeepsState =
+                    w.aggregate() != Condition.Aggregate.COUNT && w.aggregate() != Condition.Aggregate.SUM;
             this.label = w.aggregate().name().toLowerCase(java.util.Locale.ROOT)
                     + (w.aggregate() == Condition.Aggregate.PERCENTILE ? "(" + w.percentile() + ")" : "") + "("
                     + Ctx.label(w.value()) + ") over " + (w.size() != null ? w.size() : w.count() + " samples")
@@ -449,7 +453,10 @@ final class Evaluators {
                 }
                 ms = buckets.firstKey() + sizeMs + grace; // emitted once the watermark reaches this
             } else {
-                if (n == 0) {
+                if (n == 0 || (n == 1 && emptyKeepsState)) {
+                    // the last sample leaving changes nothing: an empty window of this aggregate is NaN, which
+                    // leaves the threshold as it was (hysteresis), so no tick is due (most windows of the city's
+                    // rules hold one sample of a slow reporter: scheduling each was half the engine's time)
                     return Long.MAX_VALUE;
                 }
                 ms = times[0] + sizeMs + grace; // the oldest sample leaves once the watermark reaches this
