@@ -162,6 +162,17 @@ public final class MqttLoadGenerator {
             for (Mqtt5AsyncClient c : clients) {
                 c.disconnect();
             }
+        } finally {
+            deleteTree(data); // hundreds of megabytes per run (history, journal) that no one reads again
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            System.err.println("could not delete " + dir + ": " + e);
         }
     }
 
