@@ -213,13 +213,19 @@ class IncidentsPanelBrowserIT {
         // the list: status, priority, category, SLA state with its colour class
         By item = By.cssSelector("#incident-list li.incident[data-id='" + id + "']");
         waiting(d).until(x -> !d.findElements(item).isEmpty());
-        WebElement li = d.findElement(item);
-        assertThat(li.getText()).contains("Pothole on the ring road").contains("high");
-        assertThat(li.getDomAttribute("data-status")).isIn("new", "triaged");
         Object sla = created.get("sla");
-        if (sla != null) {
-            assertThat(li.findElements(By.cssSelector(".sla.sla-" + sla))).hasSize(1);
-        }
+        // read in one go, again if the list re-rendered meanwhile (live events replace its items)
+        waiting(d).until(x -> {
+            WebElement li = d.findElement(item);
+            String text = li.getText();
+            return text.contains("Pothole on the ring road")
+                    && text.contains("high")
+                    && List.of("new", "triaged").contains(li.getDomAttribute("data-status"))
+                    && (sla == null
+                            || li.findElements(By.cssSelector(".sla.sla-" + sla))
+                                            .size()
+                                    == 1);
+        });
         shot(d, shots + "12-incidents-list");
 
         // a live 'incident' event updates the list (the lead's wiring broadcasts every change)
@@ -257,7 +263,8 @@ class IncidentsPanelBrowserIT {
         waiting(d)
                 .until(x ->
                         d.findElements(By.cssSelector("#incident-timeline li")).size() > entries);
-        assertThat(d.findElement(By.id("incident-timeline")).getText()).contains("crew 4 on its way");
+        waiting(d)
+                .until(x -> d.findElement(By.id("incident-timeline")).getText().contains("crew 4 on its way"));
         shot(d, shots + "13-incident-dispatched");
 
         // resolve, then close
@@ -294,7 +301,7 @@ class IncidentsPanelBrowserIT {
         waiting(d).until(x -> d.findElement(By.id("incidents-title"))
                 .getDomProperty("textContent")
                 .contains("Vorfälle"));
-        assertThat(d.findElement(item).getDomProperty("textContent")).contains("geschlossen");
+        waiting(d).until(x -> d.findElement(item).getDomProperty("textContent").contains("geschlossen"));
         shot(d, shots + "15-incidents-german");
     }
 
