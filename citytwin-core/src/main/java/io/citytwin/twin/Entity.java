@@ -54,10 +54,14 @@ public record Entity(
      * made twice per change (a new version of an entity is built by copying the old one's map once already).
      */
     static final class Owned extends java.util.AbstractMap<String, List<Attribute>> {
+        /** The map itself, for reads (lookups are the hot path of every consumer: no extra hop through a view). */
+        private final LinkedHashMap<String, List<Attribute>> map;
+        /** Its read-only view, for what could write through (entry sets, iterators). */
         private final Map<String, List<Attribute>> view;
 
         /** Takes {@code map}: the caller must not keep it, and its lists must be immutable and non-empty. */
         Owned(LinkedHashMap<String, List<Attribute>> map) {
+            this.map = map;
             this.view = Collections.unmodifiableMap(map);
         }
 
@@ -83,17 +87,17 @@ public record Entity(
 
         @Override
         public @Nullable List<Attribute> get(@Nullable Object key) {
-            return view.get(key);
+            return map.get(key);
         }
 
         @Override
         public boolean containsKey(@Nullable Object key) {
-            return view.containsKey(key);
+            return map.containsKey(key);
         }
 
         @Override
         public int size() {
-            return view.size();
+            return map.size();
         }
 
         @Override
