@@ -108,25 +108,25 @@ public record DeviceMapping(List<FieldMapping> mappings, boolean passThroughUnma
         if (passThroughUnmapped && fields.size() > 0) {
             java.util.concurrent.ConcurrentHashMap<String, String> passThroughNames =
                     PASS_THROUGH.get(passThroughPrefix);
-            if (passThroughNames == null) {
-                passThroughNames = PASS_THROUGH.size() < 64
-                        ? PASS_THROUGH.computeIfAbsent(
-                                passThroughPrefix, k -> new java.util.concurrent.ConcurrentHashMap<>())
-                        : new java.util.concurrent.ConcurrentHashMap<>(); // many prefixes: remember nothing
+            if (passThroughNames == null && PASS_THROUGH.size() < 64) { // many prefixes: remember none of theirs
+                passThroughNames = PASS_THROUGH.computeIfAbsent(
+                        passThroughPrefix, k -> new java.util.concurrent.ConcurrentHashMap<>());
             }
             for (Map.Entry<String, Object> e : fields.entrySet()) {
                 String field = e.getKey();
                 if (isMapped(field)) {
                     continue;
                 }
-                String name = passThroughNames.get(field);
+                String name = passThroughNames == null ? null : passThroughNames.get(field);
                 if (name == null) {
                     if (!usableInIri(field)) {
                         problems.add("field " + field + ": name cannot be an attribute name");
                         continue;
                     }
                     name = passThroughPrefix + field;
-                    if (passThroughNames.size() < PASS_THROUGH_NAMES) { // a device's fields are few; bound the rest
+                    if (passThroughNames != null
+                            && passThroughNames.size()
+                                    < PASS_THROUGH_NAMES) { // a device's fields are few; bound the rest
                         passThroughNames.put(field, name);
                     }
                 }
