@@ -67,7 +67,14 @@ public class RuleEvalBench {
     @Setup
     public void setup() {
         AlarmService alarms = new AlarmService(new InMemoryAlarmStore(), null, InstantSource.system(), (m, e) -> {});
-        engine = new RuleEngine(null, null, alarms, InstantSource.system(), RuleEngine.Options.DEFAULTS, (m, e) -> {});
+        // -Dbench.traceEvery=N samples one in N ordinary evaluations into the trace (default: the engine's default)
+        RuleEngine.Options options = RuleEngine.Options.DEFAULTS;
+        String every = System.getProperty("bench.traceEvery");
+        if (every != null) {
+            options = new RuleEngine.Options(
+                    options.traceCapacity(), Integer.parseInt(every), options.eventTick(), options.maxEventTicks());
+        }
+        engine = new RuleEngine(null, null, alarms, InstantSource.system(), options, (m, e) -> {});
         for (int i = 0; i < rules; i++) {
             String type = "T" + (i % TYPES);
             Map<String, Object> when =

@@ -43,10 +43,9 @@ final class Ctx {
      * What the condition looked at, as parallel arrays (name, object or number), so that noting a reading neither
      * boxes it nor builds a map: the map is built only when a trace entry or an alarm needs it.
      */
-    private String[] names = new String[16];
+    private @Nullable Object[] pairs = new Object[32]; // name, value, name, value, ...
 
-    private @Nullable Object[] objects = new Object[16];
-    private double[] numbers = new double[16];
+    private long[] bits = new long[16]; // a number's raw bits, where the value is NUMBER
     private int notes;
 
     Ctx(@Nullable Twin twin) {
@@ -69,23 +68,22 @@ final class Ctx {
     /** Notes a value (an Instant or Duration is shown as its ISO-8601 text). */
     void note(String name, @Nullable Object v) {
         int i = slot();
-        names[i] = name;
-        objects[i] = v;
+        pairs[2 * i] = name;
+        pairs[2 * i + 1] = v;
     }
 
     /** Notes a number without boxing it. */
     void note(String name, double v) {
         int i = slot();
-        names[i] = name;
-        objects[i] = NUMBER;
-        numbers[i] = v;
+        pairs[2 * i] = name;
+        pairs[2 * i + 1] = NUMBER;
+        bits[i] = Double.doubleToRawLongBits(v);
     }
 
     private int slot() {
-        if (notes == names.length) {
-            names = Arrays.copyOf(names, notes * 2);
-            objects = Arrays.copyOf(objects, notes * 2);
-            numbers = Arrays.copyOf(numbers, notes * 2);
+        if (notes == bits.length) {
+            pairs = Arrays.copyOf(pairs, notes * 4);
+            bits = Arrays.copyOf(bits, notes * 2);
         }
         return notes++;
     }
@@ -97,31 +95,33 @@ final class Ctx {
         return notes;
     }
 
-    /** Copies the notes into these arrays from {@code at}. */
-    void copyNotes(String[] toNames, @Nullable Object[] toObjects, double[] toNumbers, int at) {
-        System.arraycopy(names, 0, toNames, at, notes);
-        System.arraycopy(objects, 0, toObjects, at, notes);
-        System.arraycopy(numbers, 0, toNumbers, at, notes);
+    /**
+     * Copies the notes: their (name, value) pairs into {@code toPairs} from {@code pairsAt}, their numbers' raw bits
+     * into {@code toBits} from {@code bitsAt} (the layout {@link #toMap} reads).
+     */
+    void copyNotes(@Nullable Object[] toPairs, int pairsAt, long[] toBits, int bitsAt) {
+        System.arraycopy(pairs, 0, toPairs, pairsAt, 2 * notes);
+        System.arraycopy(bits, 0, toBits, bitsAt, notes);
     }
 
     Map<String, Object> values() {
-        return toMap(names, objects, numbers, 0, notes);
+        return toMap(pairs, 0, bits, 0, notes);
     }
 
-    /** The map (name -> value) of {@code n} notes from {@code from} in these arrays. */
-    static Map<String, Object> toMap(String[] names, @Nullable Object[] objects, double[] numbers, int from, int n) {
+    /** The map (name -> value) of {@code n} notes copied by {@link #copyNotes} to these positions. */
+    static Map<String, Object> toMap(@Nullable Object[] pairs, int pairsFrom, long[] bits, int bitsFrom, int n) {
         Map<String, Object> m = new LinkedHashMap<>();
-        for (int i = from; i < from + n; i++) {
-            Object v = objects[i];
+        for (int i = 0; i < n; i++) {
+            Object v = pairs[pairsFrom + 2 * i + 1];
             if (v == NUMBER) {
-                v = numbers[i];
+                v = Double.longBitsToDouble(bits[bitsFrom + i]);
             } else if (v instanceof Instant || v instanceof java.time.Duration) {
                 v = v.toString();
             }
             if (v instanceof Double d && !Double.isFinite(d)) {
                 v = null;
             }
-            m.put(names[i], v == null ? io.citytwin.twin.Json.NULL : v);
+            m.put((String) pairs[pairsFrom + 2 * i], v == null ? io.citytwin.twin.Json.NULL : v);
         }
         return m;
     }

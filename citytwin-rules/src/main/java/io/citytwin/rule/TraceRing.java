@@ -2,105 +2,89 @@ package io.citytwin.rule;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /*
- * A rule's trace as a ring over flat arrays: recording an evaluation copies the context's notes into the next
- * slot's stretch of the arrays (`width` notes per slot, widened when an evaluation notes more) instead of allocating
- * an entry and a map, so tracing stays cheap on the engine's hot path: no allocation, few cache lines, and old state
- * that rarely points at young objects (which would cost every young collection). Entries (TraceEntry, with their
- * maps) are built only when the trace API asks.
+ * A rule's trace as a ring over two flat arrays, slot-major: recording an evaluation writes the next slot's one
+ * contiguous stretch of primitives (time, version, note count, the notes' numbers) and one of references (entity,
+ * result, the notes' names and values), `width` notes per slot, widened when an evaluation notes more. No entry and
+ * no map is allocated on the engine's hot path, and old state rarely points at young objects (which would cost every
+ * young collection); entries (TraceEntry, with their maps) are built only when the trace API asks.
+ *
+ * Why slot-major: a city's thousand rules hold ~20 MB of rings, so the slot a sample lands in is cold. With one array
+ * per field (as before) a sample touched ten cold cache lines and tracing one evaluation in ten cost ~30 % of the
+ * engine's throughput (RuleEvalBench, -Dbench.traceEvery); with the fields of a slot side by side it touches two to
+ * four.
  */
 /** The latest traced evaluations of one rule, bounded. Not thread-safe (the engine's lock). */
 final class TraceRing {
+    // primitives of a slot: epoch second, nano << 32 | note count, rule version, then `width` numbers (raw bits)
+    private static final int P_HEAD = 3;
+    // references of a slot: entity id, result, frozen values (a previous version's entry), then (name, value) pairs
+    private static final int R_HEAD = 3;
+
     private final int capacity;
     private int width = 4;
-    private long[] atSecond;
-    private int[] atNano;
-    private String[] entity;
-    private int[] version;
-    private String[] result;
-    private int[] sizes;
-    private String[] names;
-    private @Nullable Object[] objects;
-    private double[] numbers;
-    /** Values carried over from a previous version's ring, or null. */
-    private @Nullable Map<String, Object>[] frozen;
+    private int slots;
+    private long[] prims;
+    private @Nullable Object[] refs;
 
     private int next;
     private int size;
 
-    @SuppressWarnings("unchecked")
     TraceRing(int capacity) {
         this.capacity = capacity;
         // grown on demand up to the capacity: most rules of a large pack trace rarely
-        int initial = Math.min(capacity, 8);
-        atSecond = new long[initial];
-        atNano = new int[initial];
-        entity = new String[initial];
-        version = new int[initial];
-        result = new String[initial];
-        sizes = new int[initial];
-        names = new String[initial * width];
-        objects = new Object[initial * width];
-        numbers = new double[initial * width];
-        frozen = new Map[initial];
+        this.slots = Math.min(capacity, 8);
+        this.prims = new long[slots * (P_HEAD + width)];
+        this.refs = new Object[slots * (R_HEAD + 2 * width)];
     }
 
     /** Records an evaluation, overwriting the oldest when full. */
     void add(Instant at, String entityId, int ruleVersion, String outcome, Ctx x) {
-        int slot = slot();
-        atSecond[slot] = at.getEpochSecond();
-        atNano[slot] = at.getNano();
-        entity[slot] = entityId;
-        version[slot] = ruleVersion;
-        result[slot] = outcome;
-        frozen[slot] = null;
         int n = x.notes();
         if (n > width) {
             widen(n);
         }
-        int base = slot * width;
-        x.copyNotes(names, objects, numbers, base);
-        for (int i = n; i < sizes[slot]; i++) {
-            objects[base + i] = null;
+        int slot = slot();
+        int p = slot * (P_HEAD + width);
+        int r = slot * (R_HEAD + 2 * width);
+        prims[p] = at.getEpochSecond();
+        prims[p + 1] = ((long) at.getNano() << 32) | n;
+        prims[p + 2] = ruleVersion;
+        refs[r] = entityId;
+        refs[r + 1] = outcome;
+        refs[r + 2] = null;
+        x.copyNotes(refs, r + R_HEAD, prims, p + P_HEAD);
+        // clear the references of a longer entry this slot held, so that it keeps nothing alive
+        for (int i = r + R_HEAD + 2 * n, end = r + R_HEAD + 2 * width; i < end && refs[i] != null; i += 2) {
+            refs[i] = null; // a name (never null in a used pair)
+            refs[i + 1] = null;
         }
-        sizes[slot] = n;
     }
 
     /** Copies another ring's entries (a rule's new version keeps the old version's trace). */
     void addAll(TraceRing other) {
         for (TraceEntry e : other.entries()) {
             int slot = slot();
-            atSecond[slot] = e.at().getEpochSecond();
-            atNano[slot] = e.at().getNano();
-            entity[slot] = e.entity();
-            version[slot] = e.version();
-            result[slot] = e.result();
-            frozen[slot] = e.values();
-            int base = slot * width;
-            Arrays.fill(objects, base, base + width, null);
-            sizes[slot] = 0;
+            int p = slot * (P_HEAD + width);
+            int r = slot * (R_HEAD + 2 * width);
+            prims[p] = e.at().getEpochSecond();
+            prims[p + 1] = (long) e.at().getNano() << 32;
+            prims[p + 2] = e.version();
+            refs[r] = e.entity();
+            refs[r + 1] = e.result();
+            refs[r + 2] = e.values();
+            java.util.Arrays.fill(refs, r + R_HEAD, r + R_HEAD + 2 * width, null);
         }
     }
 
     /** The slot to write next (growing the arrays up to the capacity), advancing the ring. */
     private int slot() {
-        if (size < capacity && next == atSecond.length) {
-            int grown = Math.min(capacity, atSecond.length * 2);
-            atSecond = Arrays.copyOf(atSecond, grown);
-            atNano = Arrays.copyOf(atNano, grown);
-            entity = Arrays.copyOf(entity, grown);
-            version = Arrays.copyOf(version, grown);
-            result = Arrays.copyOf(result, grown);
-            sizes = Arrays.copyOf(sizes, grown);
-            names = Arrays.copyOf(names, grown * width);
-            objects = Arrays.copyOf(objects, grown * width);
-            numbers = Arrays.copyOf(numbers, grown * width);
-            frozen = Arrays.copyOf(frozen, grown);
+        if (size < capacity && next == slots) {
+            relayout(Math.min(capacity, slots * 2), width);
         }
         int slot = next;
         next = (next + 1) % capacity;
@@ -111,20 +95,25 @@ final class TraceRing {
     }
 
     private void widen(int n) {
-        int w = Math.max(n, width * 2);
-        int slots = atSecond.length;
-        String[] nn = new String[slots * w];
-        Object[] no = new Object[slots * w];
-        double[] nd = new double[slots * w];
+        relayout(slots, Math.max(n, width * 2));
+    }
+
+    /** Copies the slots into arrays of {@code toSlots} slots of {@code toWidth} notes (both at least as large). */
+    private void relayout(int toSlots, int toWidth) {
+        int ps = P_HEAD + width;
+        int rs = R_HEAD + 2 * width;
+        int nps = P_HEAD + toWidth;
+        int nrs = R_HEAD + 2 * toWidth;
+        long[] np = new long[toSlots * nps];
+        Object[] nr = new Object[toSlots * nrs];
         for (int s = 0; s < slots; s++) {
-            System.arraycopy(names, s * width, nn, s * w, width);
-            System.arraycopy(objects, s * width, no, s * w, width);
-            System.arraycopy(numbers, s * width, nd, s * w, width);
+            System.arraycopy(prims, s * ps, np, s * nps, ps);
+            System.arraycopy(refs, s * rs, nr, s * nrs, rs);
         }
-        names = nn;
-        objects = no;
-        numbers = nd;
-        width = w;
+        prims = np;
+        refs = nr;
+        slots = toSlots;
+        width = toWidth;
     }
 
     int size() {
@@ -132,18 +121,23 @@ final class TraceRing {
     }
 
     /** The entries, oldest first. */
+    @SuppressWarnings("unchecked")
     List<TraceEntry> entries() {
         List<TraceEntry> out = new ArrayList<>(size);
         int first = size < capacity ? 0 : next;
         for (int i = 0; i < size; i++) {
             int slot = (first + i) % capacity;
-            Map<String, Object> values =
-                    frozen[slot] != null ? frozen[slot] : Ctx.toMap(names, objects, numbers, slot * width, sizes[slot]);
+            int p = slot * (P_HEAD + width);
+            int r = slot * (R_HEAD + 2 * width);
+            Object frozen = refs[r + 2];
+            Map<String, Object> values = frozen != null
+                    ? (Map<String, Object>) frozen
+                    : Ctx.toMap(refs, r + R_HEAD, prims, p + P_HEAD, (int) prims[p + 1]);
             out.add(new TraceEntry(
-                    Instant.ofEpochSecond(atSecond[slot], atNano[slot]),
-                    entity[slot],
-                    version[slot],
-                    result[slot],
+                    Instant.ofEpochSecond(prims[p], prims[p + 1] >>> 32),
+                    (String) refs[r],
+                    (int) prims[p + 2],
+                    (String) refs[r + 1],
                     values));
         }
         return out;
