@@ -321,6 +321,7 @@ public final class RuleEngine implements AutoCloseable {
     }
 
     private void purge(Compiled old) {
+        old.retired = true;
         if (old.clockTimed) {
             for (Watermark wm : watermarks.values()) {
                 wm.purge(old);
@@ -446,7 +447,10 @@ public final class RuleEngine implements AutoCloseable {
         if (e.kind() == ChangeKind.DELETED) {
             Key k = new Key(e.tenant(), e.entityId());
             for (Compiled c : rules.values()) {
-                c.states.remove(k);
+                Evaluators.Node gone = c.states.remove(k);
+                if (gone != null) {
+                    gone.scheduled = Long.MAX_VALUE; // its timer entries, if any, find it retired
+                }
             }
             Map<EntityId, Ent> m = entities.get(e.tenant());
             if (m != null) {
@@ -638,6 +642,7 @@ public final class RuleEngine implements AutoCloseable {
         if (c.stateScope && !r.scope().matchesState(cur)) {
             if (st != null) {
                 c.states.remove(k);
+                st.scheduled = Long.MAX_VALUE; // its timer entries, if any, find it retired
                 ent.states[idx] = null;
                 if (st.active) {
                     ctx.reset(k.tenant, cur, e.at(), now);
@@ -811,8 +816,10 @@ public final class RuleEngine implements AutoCloseable {
                 Key k = wm.keys[0];
                 Evaluators.Node st = wm.nodes[0];
                 wm.pop();
-                if (st.scheduled != due || rules.get(c.rule.id()) != c || c.states.get(k) != st) {
-                    continue; // superseded by an earlier entry, or the state or rule is gone
+                // superseded by an earlier entry, or the state is gone (removal resets scheduled; a replaced or
+                // removed rule's entries are purged): two field reads, no lookup in the rule's map of states
+                if (st.scheduled != due || c.retired) {
+                    continue;
                 }
                 st.scheduled = Long.MAX_VALUE;
                 if (!c.rule.enabled()) {
@@ -1317,6 +1324,8 @@ public final class RuleEngine implements AutoCloseable {
         final boolean timed;
         /** Whether a tick can change the result as event time passes (not only a related entity's change). */
         final boolean clockTimed;
+        /** Replaced or removed: its states' timer entries are stale. */
+        boolean retired;
 
         final boolean writesValue;
         final boolean related;
