@@ -66,6 +66,15 @@ final class Evaluators {
          */
         long scheduled = Long.MAX_VALUE;
 
+        /**
+         * Loads what an evaluation of this state will read first (its own fields and, for a node holding another
+         * object, that object), for the engine to issue the cache misses of a change's states together before
+         * evaluating them one by one (memory-level parallelism); returns a value to keep the loads from being elided.
+         */
+        long touch() {
+            return maxT;
+        }
+
         /** Evaluates on a sample; returns (and remembers) the result. */
         abstract boolean event(Ctx c);
 
@@ -443,6 +452,11 @@ final class Evaluators {
         }
 
         @Override
+        long touch() {
+            return maxT + samples[0];
+        }
+
+        @Override
         long due() {
             if (w.size() == null) {
                 return Long.MAX_VALUE;
@@ -664,6 +678,11 @@ final class Evaluators {
             this.duration = duration;
             this.durationText = duration.toString();
             this.durationNanos = nanos(duration);
+        }
+
+        @Override
+        long touch() {
+            return maxT + (child.last ? 1 : 0);
         }
 
         @Override

@@ -502,7 +502,7 @@ public final class RuleEngine implements AutoCloseable {
         for (int i = 0; i < n; i++) {
             Evaluators.Node st = states[sel[i]];
             if (st != null) {
-                touch += st.maxT;
+                touch += st.touch();
             }
         }
         touched = touch;
@@ -693,7 +693,10 @@ public final class RuleEngine implements AutoCloseable {
         Evaluators.Node st = Evaluators.build(c.rule.condition(), c.rule.grace());
         st.clear = c.rule.clearCondition() == null ? null : Evaluators.build(c.rule.clearCondition(), c.rule.grace());
         st.active = restored.remove(List.of(k.tenant.value(), c.rule.id(), k.id.value()));
-        c.states.put(k, st);
+        Evaluators.Node replaced = c.states.put(k, st);
+        if (replaced != null) {
+            replaced.scheduled = Long.MAX_VALUE; // (a rebuild replaces a seeded state) its timer entries are stale
+        }
         return st;
     }
 

@@ -67,4 +67,30 @@ class TraceRingTest {
         assertThat(next.entries()).extracting(TraceEntry::version).containsExactly(1, 2);
         assertThat(next.entries().get(0).values()).containsEntry("v", 7.0);
     }
+
+    @Test
+    void aSlotReusedByAShorterEntryShowsOnlyItsOwnValues_acrossGrowthAndWrap() {
+        TraceRing ring = new TraceRing(12); // starts at 8 slots, grows to 12, then wraps
+        Ctx x = new Ctx(null);
+        for (int i = 0; i < 30; i++) {
+            x.reset(io.citytwin.twin.TenantId.DEFAULT, null, T0.plusSeconds(i), T0);
+            for (int k = 0; k < i % 5; k++) {
+                x.note("k" + k, (double) (i * 10 + k));
+            }
+            ring.add(T0.plusSeconds(i), "e" + i, i, "false", x);
+        }
+        List<TraceEntry> entries = ring.entries();
+        assertThat(entries).hasSize(12);
+        for (int j = 0; j < 12; j++) {
+            int i = 18 + j;
+            TraceEntry e = entries.get(j);
+            assertThat(e.entity()).isEqualTo("e" + i);
+            assertThat(e.version()).isEqualTo(i);
+            assertThat(e.at()).isEqualTo(T0.plusSeconds(i));
+            assertThat(e.values()).hasSize(i % 5);
+            for (int k = 0; k < i % 5; k++) {
+                assertThat(e.values()).containsEntry("k" + k, (double) (i * 10 + k));
+            }
+        }
+    }
 }
