@@ -40,8 +40,9 @@ final class Ctx {
     /** The last numeric value a node computed (a reading or an aggregate): {@code $value}. */
     double value = Double.NaN;
     /*
-     * What the condition looked at, as parallel arrays (name, object or number), so that noting a reading neither
-     * boxes it nor builds a map: the map is built only when a trace entry or an alarm needs it.
+     * What the condition looked at, as (name, value) pairs in one array and the numbers' raw bits in another (the
+     * value of a number is the NUMBER marker), so that noting a reading neither boxes it nor builds a map: the map is
+     * built only when a trace entry or an alarm needs it, and a trace ring copies a note with two array copies.
      */
     private @Nullable Object[] pairs = new Object[32]; // name, value, name, value, ...
 
