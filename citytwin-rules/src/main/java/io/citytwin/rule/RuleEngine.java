@@ -447,10 +447,7 @@ public final class RuleEngine implements AutoCloseable {
         if (e.kind() == ChangeKind.DELETED) {
             Key k = new Key(e.tenant(), e.entityId());
             for (Compiled c : rules.values()) {
-                Evaluators.Node gone = c.states.remove(k);
-                if (gone != null) {
-                    gone.scheduled = Long.MAX_VALUE; // its timer entries, if any, find it retired
-                }
+                dropState(c, k);
             }
             Map<EntityId, Ent> m = entities.get(e.tenant());
             if (m != null) {
@@ -641,8 +638,7 @@ public final class RuleEngine implements AutoCloseable {
         Evaluators.Node st = ent.states[idx];
         if (c.stateScope && !r.scope().matchesState(cur)) {
             if (st != null) {
-                c.states.remove(k);
-                st.scheduled = Long.MAX_VALUE; // its timer entries, if any, find it retired
+                dropState(c, k);
                 ent.states[idx] = null;
                 if (st.active) {
                     ctx.reset(k.tenant, cur, e.at(), now);
@@ -693,11 +689,20 @@ public final class RuleEngine implements AutoCloseable {
         Evaluators.Node st = Evaluators.build(c.rule.condition(), c.rule.grace());
         st.clear = c.rule.clearCondition() == null ? null : Evaluators.build(c.rule.clearCondition(), c.rule.grace());
         st.active = restored.remove(List.of(k.tenant.value(), c.rule.id(), k.id.value()));
-        Evaluators.Node replaced = c.states.put(k, st);
-        if (replaced != null) {
-            replaced.scheduled = Long.MAX_VALUE; // (a rebuild replaces a seeded state) its timer entries are stale
-        }
+        retire(c.states.put(k, st)); // a rebuild replaces a seeded state
         return st;
+    }
+
+    /** Forgets the rule's state for the entity. */
+    private static void dropState(Compiled c, Key k) {
+        retire(c.states.remove(k));
+    }
+
+    /** A state no longer in its rule's map: its event-time timer entries, if any, find it stale when they pop. */
+    private static void retire(Evaluators.@Nullable Node gone) {
+        if (gone != null) {
+            gone.scheduled = Long.MAX_VALUE;
+        }
     }
 
     private void transition(

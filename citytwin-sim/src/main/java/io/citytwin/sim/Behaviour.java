@@ -107,11 +107,7 @@ public final class Behaviour {
                 lineOfRoad.put(r.id(), line);
             }
         }
-        for (Detector d : city.detectors()) {
-            if (d.downstream() != null) {
-                upstreamOf.put(d.downstream(), d);
-            }
-        }
+        upstreamOf.putAll(city.upstreamOf());
         for (Dma d : city.dmas()) {
             dmas.put(d.id(), d);
         }

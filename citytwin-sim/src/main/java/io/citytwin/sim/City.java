@@ -48,6 +48,17 @@ public record City(
     }
 
     /** Every thing that becomes a twin entity, counted. */
+    /** Each detector with a detector before it on its road, by id -> that upstream detector. */
+    public java.util.Map<String, Detector> upstreamOf() {
+        java.util.Map<String, Detector> up = new java.util.HashMap<>();
+        for (Detector d : detectors) {
+            if (d.downstream() != null) {
+                up.put(d.downstream(), d);
+            }
+        }
+        return up;
+    }
+
     public int size() {
         return districts.size()
                 + intersections.size()

@@ -102,12 +102,7 @@ public final class CityEntities {
             sink.accept(e);
         }
         // the station before each one on its road: a last station (no downstream one) is compared with it
-        Map<String, String> upstream = new java.util.HashMap<>();
-        for (City.Detector d : city.detectors()) {
-            if (d.downstream() != null) {
-                upstream.put(d.downstream(), d.id());
-            }
-        }
+        Map<String, City.Detector> upstream = city.upstreamOf();
         for (City.Detector d : city.detectors()) {
             Map<String, Object> e = entity(d.id(), "TrafficFlowObserved");
             e.put("location", geo(point(spec, d.at())));
@@ -115,9 +110,9 @@ public final class CityEntities {
             if (d.downstream() != null) {
                 e.put("refDownstream", relationship(d.downstream()));
             }
-            String up = upstream.get(d.id());
+            City.Detector up = upstream.get(d.id());
             if (up != null) {
-                e.put("refUpstream", relationship(up));
+                e.put("refUpstream", relationship(up.id()));
             }
             e.put("refDistrict", relationship(d.district()));
             sink.accept(e);
