@@ -211,8 +211,11 @@ class IncidentsIT {
 
             // the SLA monitor on the node's clock: urgent = 4 h; warning at 80 %, breach and escalation at 4 h
             clock.advance(Duration.ofHours(4));
-            await("breach", () -> "breached"
-                    .equals(api.get("/api/v1/incidents/" + id).obj().get("sla")));
+            // the monitor commits the breach and then the escalation (two timeline entries): wait for both
+            await("breach and escalation", () -> {
+                Map<String, Object> now = api.get("/api/v1/incidents/" + id).obj();
+                return "breached".equals(now.get("sla")) && now.get("escalatedTo") != null;
+            });
             Map<String, Object> detail = api.get("/api/v1/incidents/" + id).obj();
             assertThat(detail).containsEntry("escalatedTo", "supervisor");
             assertThat(list(detail.get("timeline")))
