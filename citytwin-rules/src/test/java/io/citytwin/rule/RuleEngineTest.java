@@ -642,4 +642,50 @@ class RuleEngineTest {
             assertThat(t.entity()).isEqualTo("urn:ngsi-ld:Sensor:1");
         });
     }
+
+    @Test
+    void trace_samplingFollowsTheLoadSoThatTheRingCoversTheSpan() {
+        // 10 entries over 10 s of wall clock: sampled evaluations about a second apart, whatever the rule's load
+        Harness a = new Harness(new RuleEngine.Options(10, 1).withTraceSpan(Duration.ofSeconds(10)));
+        a.rule(alarmRule("hot", "Sensor", m("attribute", "t", "above", 30)));
+        a.create("urn:ngsi-ld:Sensor:1", "Sensor");
+        // busy: 100 evaluations per second for 60 s; one in one would cover a tenth of a second
+        for (int i = 0; i < 6_000; i++) {
+            a.clock.advance(Duration.ofMillis(10));
+            a.set("urn:ngsi-ld:Sensor:1", "t", 20.0 + (i % 5));
+        }
+        List<TraceEntry> busy = a.engine.trace("hot");
+        assertThat(busy).hasSize(10);
+        Duration covered = Duration.between(busy.get(0).at(), busy.get(9).at());
+        assertThat(covered).isBetween(Duration.ofSeconds(5), Duration.ofSeconds(20));
+
+        // a transition is traced whatever the interval
+        a.clock.advance(Duration.ofMillis(10));
+        a.set("urn:ngsi-ld:Sensor:1", "t", 40.0);
+        assertThat(a.engine.trace("hot")).last().extracting(TraceEntry::result).isEqualTo("raised");
+
+        // quiet: one evaluation every 5 s; within a few samples every evaluation is traced again
+        for (int i = 0; i < 200; i++) {
+            a.clock.advance(Duration.ofSeconds(5));
+            a.set("urn:ngsi-ld:Sensor:1", "t", 41.0);
+        }
+        List<TraceEntry> quiet = a.engine.trace("hot");
+        for (int i = 1; i < quiet.size(); i++) {
+            assertThat(Duration.between(quiet.get(i - 1).at(), quiet.get(i).at()))
+                    .isEqualTo(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void trace_withoutSpanSamplesAtTheFixedInterval() {
+        Harness a = new Harness(new RuleEngine.Options(50, 3));
+        a.rule(alarmRule("hot", "Sensor", m("attribute", "t", "above", 30)));
+        a.create("urn:ngsi-ld:Sensor:1", "Sensor");
+        for (int i = 0; i < 30; i++) {
+            a.clock.advance(Duration.ofMillis(1));
+            a.set("urn:ngsi-ld:Sensor:1", "t", 20.0);
+        }
+        // 31 evaluations (the creation and 30 readings): the first and then one in three
+        assertThat(a.engine.trace("hot")).hasSize(11);
+    }
 }
