@@ -49,7 +49,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 3, time = 5)
 public class RuleEvalBench {
     private static final int TYPES = 100;
-    private static final int ENTITIES = 10_000;
+    // -Dbench.entities=N: fewer entities keep every state in the caches (how memory-bound the engine is)
+    private static final int ENTITIES = Integer.getInteger("bench.entities", 10_000);
     private static final int BATCH = 1_000;
 
     /** Active rules. */

@@ -16,8 +16,9 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The context of one evaluation of one rule for one entity; reused (reset) between evaluations on the engine's
- * thread, so evaluating allocates little. Not thread-safe.
+ * The context of one evaluation of one rule for one entity; reset between the evaluations of one event on the
+ * engine's thread (the engine takes a new one per event, see RuleEngine#ctx), so evaluating allocates little. Not
+ * thread-safe.
  */
 final class Ctx {
     final @Nullable Twin twin;

@@ -67,13 +67,13 @@ final class Evaluators {
         long scheduled = Long.MAX_VALUE;
 
         /**
-         * Loads what an evaluation of this state will read first (its own fields and, for a node holding another
-         * object, that object), for the engine to issue the cache misses of a change's states together before
-         * evaluating them one by one (memory-level parallelism); returns a value to keep the loads from being elided.
+         * The other object an evaluation of this node reads first (a window's samples, a duration's condition), or
+         * null: the engine loads each state of a change and this object before evaluating them one by one, so that
+         * their cache misses overlap (memory-level parallelism). A field, not a method: a virtual call per state
+         * would make the loop wait for each state's header before the next load.
          */
-        long touch() {
-            return maxT;
-        }
+        @Nullable
+        Object second;
 
         /** Evaluates on a sample; returns (and remembers) the result. */
         abstract boolean event(Ctx c);
@@ -437,6 +437,7 @@ final class Evaluators {
             this.grace = grace.toMillis();
             this.bound = w.op().symbol() + " " + w.raise();
             this.sizeMs = w.size() == null ? 0 : w.size().toMillis();
+            this.second = samples;
             this.buckets = w.kind() == Condition.WindowKind.TUMBLING && w.size() != null ? new TreeMap<>() : null;
             this.emptyKeepsState =
                     w.aggregate() != Condition.Aggregate.COUNT && w.aggregate() != Condition.Aggregate.SUM;
@@ -449,11 +450,6 @@ final class Evaluators {
         @Override
         boolean timed() {
             return w.size() != null;
-        }
-
-        @Override
-        long touch() {
-            return maxT + samples[0];
         }
 
         @Override
@@ -590,6 +586,7 @@ final class Evaluators {
         private void insert(long t, double v) {
             if (2 * n == samples.length) {
                 samples = Arrays.copyOf(samples, samples.length * 2);
+                second = samples;
             }
             int i = n;
             while (i > 0 && samples[2 * i - 2] > t) {
@@ -678,11 +675,7 @@ final class Evaluators {
             this.duration = duration;
             this.durationText = duration.toString();
             this.durationNanos = nanos(duration);
-        }
-
-        @Override
-        long touch() {
-            return maxT + (child.last ? 1 : 0);
+            this.second = child;
         }
 
         @Override
