@@ -253,6 +253,8 @@ public record CityTwinConfig(
      * @param eventTick the step of event-time ticks: timed conditions are also evaluated at every multiple of it
      *     the data's own time crosses (default PT1M; PT0S: wall-clock ticks only)
      * @param rebuild the rebuild of windows and detectors from the history at start-up
+     * @param traceSpan the wall-clock time a busy rule's trace (200 evaluations) should cover: its sampling of
+     *     ordinary evaluations thins out as the rule gets busier (default PT10M; PT0S: one in ten, whatever the load)
      */
     public record Rules(
             @JsonProperty("enabled") Boolean enabled,
@@ -260,7 +262,8 @@ public record CityTwinConfig(
             @JsonProperty("packs") @Nullable List<String> packs,
             @JsonProperty("tickEvery") Duration tickEvery,
             @JsonProperty("eventTick") Duration eventTick,
-            @JsonProperty("rebuild") RulesRebuild rebuild) {
+            @JsonProperty("rebuild") RulesRebuild rebuild,
+            @JsonProperty("traceSpan") Duration traceSpan) {
         static final Rules DEFAULTS = new Rules(null, null, null, null);
 
         public Rules {
@@ -275,16 +278,20 @@ public record CityTwinConfig(
                 throw new IllegalArgumentException("rules.eventTick must not be negative (PT0S: off)");
             }
             rebuild = rebuild == null ? RulesRebuild.DEFAULTS : rebuild;
+            traceSpan = traceSpan == null ? Duration.ofMinutes(10) : traceSpan;
+            if (traceSpan.isNegative()) {
+                throw new IllegalArgumentException("rules.traceSpan must not be negative (PT0S: a fixed sampling)");
+            }
         }
 
-        /** The defaults for event-time ticks and the rebuild. */
+        /** The defaults for event-time ticks, the rebuild and traces. */
         public Rules(@Nullable Boolean enabled, @Nullable Path dir, @Nullable List<String> packs, Duration tickEvery) {
-            this(enabled, dir, packs, tickEvery, null, null);
+            this(enabled, dir, packs, tickEvery, null, null, null);
         }
 
         /** This rules section with another rebuild setting. */
         Rules withRebuild(RulesRebuild r) {
-            return new Rules(enabled, dir, packs, tickEvery, eventTick, r);
+            return new Rules(enabled, dir, packs, tickEvery, eventTick, r, traceSpan);
         }
     }
 

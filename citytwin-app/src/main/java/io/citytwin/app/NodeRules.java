@@ -112,7 +112,9 @@ final class NodeRules implements AutoCloseable {
                     twin,
                     alarms,
                     clock,
-                    RuleEngine.Options.DEFAULTS.withEventTick(config.eventTick()),
+                    RuleEngine.Options.DEFAULTS
+                            .withEventTick(config.eventTick())
+                            .withTraceSpan(config.traceSpan()),
                     (problem, cause) -> LOG.warn("Rules: {}", problem, cause));
             RuleService service = new RuleService(engine, new SqliteRuleStore(db), clock, names);
             for (String problem : service.startupProblems()) {

@@ -29,6 +29,7 @@ class RulesConfigTest {
         assertThat(r.rebuild().maxSamples()).isEqualTo(2016);
         assertThat(r.rebuild().budget()).isEqualTo(Duration.ofSeconds(60));
         assertThat(r.rebuild().enabled()).isTrue();
+        assertThat(r.traceSpan()).isEqualTo(Duration.ofMinutes(10));
     }
 
     @Test
@@ -37,6 +38,7 @@ class RulesConfigTest {
                 load("rules:\n  eventTick: PT30S\n  rebuild:\n    lookback: P1D\n    maxSamples: 288\n    budget: PT5S\n")
                         .rules();
         assertThat(r.eventTick()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(load("rules:\n  traceSpan: PT0S\n").rules().traceSpan()).isZero();
         assertThat(r.rebuild())
                 .isEqualTo(new CityTwinConfig.RulesRebuild(Duration.ofDays(1), 288, Duration.ofSeconds(5)));
         assertThat(load("rules:\n  eventTick: PT0S\n  rebuild: {lookback: PT0S}\n")
@@ -57,6 +59,9 @@ class RulesConfigTest {
         assertThatThrownBy(() -> load("rules:\n  eventTick: -PT1M\n"))
                 .isInstanceOf(TwinException.class)
                 .hasMessageContaining("rules.eventTick");
+        assertThatThrownBy(() -> load("rules:\n  traceSpan: -PT1M\n"))
+                .isInstanceOf(TwinException.class)
+                .hasMessageContaining("rules.traceSpan");
         assertThatThrownBy(() -> load("rules:\n  rebuild:\n    lookbak: P1D\n"))
                 .isInstanceOf(TwinException.class)
                 .hasMessageContaining("lookbak");
