@@ -156,9 +156,8 @@ public final class RuleEngine implements AutoCloseable {
      * A new context per event, not one reused for ever: an evaluation stores a dozen references into its context
      * (the entity, times, noted names and values). Into a long-lived (old) object each such store takes G1's slow
      * write-barrier path, a StoreLoad fence and a card check; into a young one the barrier returns at its first
-     * test. Reusing one context cost ~15 % of the engine's throughput at 1,000 rules (RuleEvalBench: the same
-     * benchmark ran twice as fast under the serial collector, whose barrier has no fence); allocating one costs
-     * less than a rule evaluation.
+     * test. Reusing one context cost 10-20 % of the engine's throughput at 1,000 rules (RuleEvalBench, with the
+     * watermark below); allocating one costs less than a rule evaluation.
      */
     private Ctx ctx;
     /** The event-time tick step in nanoseconds; 0: off. */
@@ -793,8 +792,7 @@ public final class RuleEngine implements AutoCloseable {
 
     /*
      * ADAPTIVE TRACE SAMPLING. A fixed one-in-ten interval makes a busy rule's ring (200 entries) cover its last half
-     * second, and its copies cost a cache miss or two per sample: tracing was ~30 % of the engine's time at 1,000
-     * rules. Instead each rule's interval follows its load so that its sampled entries are about traceSpan /
+     * second, and its copies cost a cache miss or two per sample: ~15 % of the engine's time at 1,000 rules. Instead each rule's interval follows its load so that its sampled entries are about traceSpan /
      * traceCapacity apart in wall-clock time. At each sampled evaluation the interval is scaled by the target gap over
      * the gap since the previous sample (a proportional step, by at most 4x either way, so one odd gap does not swing
      * it), within [traceEvery, MAX_TRACE_EVERY]. A rule going from 4,000 evaluations/s to ten finds its way back down
@@ -821,8 +819,8 @@ public final class RuleEngine implements AutoCloseable {
      * arrive, event-time ticks evaluate timed conditions as the watermark moves, see {@link Options#eventTick}).
      */
     public synchronized void tick() {
-        drainSignals(clock.instant());
         Instant wall = clock.instant();
+        drainSignals(wall);
         for (Compiled c : rules.values()) {
             if (!c.timed || !c.rule.enabled()) {
                 continue;
