@@ -109,7 +109,7 @@ public final class RuleEngine implements AutoCloseable {
             if (maxEventTicks < 1) {
                 throw new IllegalArgumentException("maxEventTicks must be positive");
             }
-            if (traceSpan.isNegative()) {
+            if (Objects.requireNonNull(traceSpan, "traceSpan").isNegative()) {
                 throw new IllegalArgumentException("traceSpan must not be negative");
             }
         }
