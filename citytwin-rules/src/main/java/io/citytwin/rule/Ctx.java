@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -41,89 +42,167 @@ final class Ctx {
     /** The last numeric value a node computed (a reading or an aggregate): {@code $value}. */
     double value = Double.NaN;
     /*
-     * What the condition looked at, as (name, value) pairs in one array and the numbers' raw bits in another (the
-     * value of a number is the NUMBER marker), so that noting a reading neither boxes it nor builds a map: the map is
-     * built only when a trace entry or an alarm needs it, and a trace ring copies a note with two array copies.
+     * What the condition looked at, as (name, value) pairs of primitives in one array: the name's number (Labels) with
+     * the value's kind above it, and the value (a number's raw bits, or a constant text's number). Noting a reading
+     * neither boxes it, nor builds a map, nor stores a reference (see Labels); other values (an Instant, a text made
+     * for the evaluation) go to a second array, by the note's index, made only when one is noted. The map is built only
+     * when a trace entry or an alarm needs it; a trace ring copies the notes with one array copy.
      */
-    private @Nullable Object[] pairs = new Object[32]; // name, value, name, value, ...
+    private long[] notes = new long[16]; // (kind << 32 | name, value), ...
 
-    private long[] bits = new long[16]; // a number's raw bits, where the value is NUMBER
-    private int notes;
+    private @Nullable Object @Nullable [] objects; // by note index, for OBJECT notes only
+    private int count;
+
+    /** Kinds of noted values. */
+    static final long NUMBER = 0, TEXT = 1, OBJECT = 2, NULL = 3;
 
     Ctx(@Nullable Twin twin) {
         this.twin = twin;
     }
 
+    /*
+     * Each field is written only when it changes: the evaluations of one event share the tenant, entity, times and
+     * changed set, and a reference store costs G1's write barriers (see Labels) even when it writes the same value.
+     */
     void reset(TenantId tenant, @Nullable Entity entity, Instant t, Instant now) {
-        this.tenant = tenant;
-        this.entity = entity;
-        this.t = t;
-        this.now = now;
+        reset(tenant, entity, t, now, Set.of());
+    }
+
+    /** As {@link #reset(TenantId, Entity, Instant, Instant)}, for a sample that changed these attributes. */
+    void reset(TenantId tenant, @Nullable Entity entity, Instant t, Instant now, Set<String> changed) {
+        if (this.tenant != tenant) {
+            this.tenant = tenant;
+        }
+        if (this.entity != entity) {
+            this.entity = entity;
+        }
+        if (this.t != t) {
+            this.t = t;
+        }
+        if (this.now != now) {
+            this.now = now;
+        }
         this.outOfOrder = false;
         this.seed = false;
         this.observed = true;
-        this.changed = Set.of();
+        if (this.changed != changed) {
+            this.changed = changed;
+        }
         this.value = Double.NaN;
-        this.notes = 0;
+        this.count = 0;
     }
 
-    /** Notes a value (an Instant or Duration is shown as its ISO-8601 text). */
-    void note(String name, @Nullable Object v) {
+    /** Notes a number without boxing it; {@code name} is a {@link Labels} number. */
+    void note(int name, double v) {
         int i = slot();
-        pairs[2 * i] = name;
-        pairs[2 * i + 1] = v;
+        notes[2 * i] = name;
+        notes[2 * i + 1] = Double.doubleToRawLongBits(v);
     }
 
-    /** Notes a number without boxing it. */
+    /** Notes a constant text; both are {@link Labels} numbers. */
+    void noteText(int name, int text) {
+        int i = slot();
+        notes[2 * i] = TEXT << 32 | name;
+        notes[2 * i + 1] = text;
+    }
+
+    /** Notes a value (an Instant or Duration is shown as its ISO-8601 text); {@code name} is a Labels number. */
+    void note(int name, @Nullable Object v) {
+        if (v == null) {
+            int i = slot();
+            notes[2 * i] = NULL << 32 | name;
+            notes[2 * i + 1] = 0;
+            return;
+        }
+        if (v instanceof Double d) {
+            note(name, d.doubleValue());
+            return;
+        }
+        int i = slot();
+        notes[2 * i] = OBJECT << 32 | name;
+        notes[2 * i + 1] = 0;
+        Object[] o = objects;
+        if (o == null || o.length < notes.length / 2) {
+            o = objects = o == null ? new Object[notes.length / 2] : Arrays.copyOf(o, notes.length / 2);
+        }
+        o[i] = v;
+    }
+
+    /** Notes a number under a name given as text (registered on first use: for tests and cold paths). */
     void note(String name, double v) {
-        int i = slot();
-        pairs[2 * i] = name;
-        pairs[2 * i + 1] = NUMBER;
-        bits[i] = Double.doubleToRawLongBits(v);
+        note(Labels.id(name), v);
+    }
+
+    /** Notes a value under a name given as text (registered on first use: for tests and cold paths). */
+    void note(String name, @Nullable Object v) {
+        note(Labels.id(name), v);
     }
 
     private int slot() {
-        if (notes == bits.length) {
-            pairs = Arrays.copyOf(pairs, notes * 4);
-            bits = Arrays.copyOf(bits, notes * 2);
+        if (2 * count == notes.length) {
+            notes = Arrays.copyOf(notes, notes.length * 2);
         }
-        return notes++;
+        return count++;
     }
-
-    private static final Object NUMBER = new Object();
 
     /** How many values are noted. */
     int notes() {
-        return notes;
+        return count;
+    }
+
+    /** Whether a note holds an object (not a number or a constant text). */
+    boolean hasObjects() {
+        if (objects == null) {
+            return false;
+        }
+        for (int i = 0; i < count; i++) {
+            if (notes[2 * i] >>> 32 == OBJECT) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
-     * Copies the notes: their (name, value) pairs into {@code toPairs} from {@code pairsAt}, their numbers' raw bits
-     * into {@code toBits} from {@code bitsAt} (the layout {@link #toMap} reads).
+     * Copies the notes: their primitive pairs into {@code toNotes} from {@code notesAt}, and, when {@code toObjects}
+     * is not null, their objects into it from {@code objectsAt} by note index (the layout {@link #toMap} reads).
      */
-    void copyNotes(@Nullable Object[] toPairs, int pairsAt, long[] toBits, int bitsAt) {
-        System.arraycopy(pairs, 0, toPairs, pairsAt, 2 * notes);
-        System.arraycopy(bits, 0, toBits, bitsAt, notes);
+    void copyNotes(long[] toNotes, int notesAt, @Nullable Object @Nullable [] toObjects, int objectsAt) {
+        System.arraycopy(notes, 0, toNotes, notesAt, 2 * count);
+        if (toObjects != null) {
+            for (int i = 0; i < count; i++) {
+                toObjects[objectsAt + i] = notes[2 * i] >>> 32 == OBJECT ? Objects.requireNonNull(objects)[i] : null;
+            }
+        }
     }
 
     Map<String, Object> values() {
-        return toMap(pairs, 0, bits, 0, notes);
+        return toMap(notes, 0, objects, 0, count);
     }
 
     /** The map (name -> value) of {@code n} notes copied by {@link #copyNotes} to these positions. */
-    static Map<String, Object> toMap(@Nullable Object[] pairs, int pairsFrom, long[] bits, int bitsFrom, int n) {
+    static Map<String, Object> toMap(
+            long[] notes, int notesFrom, @Nullable Object @Nullable [] objects, int objectsFrom, int n) {
         Map<String, Object> m = new LinkedHashMap<>();
         for (int i = 0; i < n; i++) {
-            Object v = pairs[pairsFrom + 2 * i + 1];
-            if (v == NUMBER) {
-                v = Double.longBitsToDouble(bits[bitsFrom + i]);
-            } else if (v instanceof Instant || v instanceof java.time.Duration) {
-                v = v.toString();
-            }
-            if (v instanceof Double d && !Double.isFinite(d)) {
+            long head = notes[notesFrom + 2 * i];
+            long val = notes[notesFrom + 2 * i + 1];
+            long kind = head >>> 32;
+            Object v;
+            if (kind == NUMBER) {
+                double d = Double.longBitsToDouble(val);
+                v = Double.isFinite(d) ? d : null;
+            } else if (kind == TEXT) {
+                v = Labels.text((int) val);
+            } else if (kind == OBJECT && objects != null) {
+                v = objects[objectsFrom + i];
+                if (v instanceof Instant || v instanceof java.time.Duration) {
+                    v = v.toString();
+                }
+            } else {
                 v = null;
             }
-            m.put((String) pairs[pairsFrom + 2 * i], v == null ? io.citytwin.twin.Json.NULL : v);
+            m.put(Labels.text((int) head), v == null ? io.citytwin.twin.Json.NULL : v);
         }
         return m;
     }

@@ -35,6 +35,28 @@ import org.locationtech.jts.geom.Point;
  */
 /** Builds the evaluation node tree of a condition. */
 final class Evaluators {
+    // the names evaluations note, by number (see Labels)
+    private static final int ABSENT_AFTER = Labels.id("absentAfter");
+    private static final int BASELINE = Labels.id("baseline");
+    private static final int BASELINE_SAMPLES = Labels.id("baselineSamples");
+    private static final int EWMA = Labels.id("ewma");
+    private static final int FACTOR = Labels.id("factor");
+    private static final int FIRST_AT = Labels.id("firstAt");
+    private static final int FOR = Labels.id("for");
+    private static final int HOLDING_SINCE = Labels.id("holdingSince");
+    private static final int LAST_SEEN = Labels.id("lastSeen");
+    private static final int LIMIT = Labels.id("limit");
+    private static final int MEAN = Labels.id("mean");
+    private static final int MEDIAN = Labels.id("median");
+    private static final int ROBUST_Z = Labels.id("robustZ");
+    private static final int SEASON = Labels.id("season");
+    private static final int SILENT_FOR = Labels.id("silentFor");
+    private static final int SUN_ELEVATION = Labels.id("sunElevation");
+    private static final int THRESHOLD = Labels.id("threshold");
+    private static final int WARMUP = Labels.id("warmup");
+    private static final int WINDOW = Labels.id("window");
+    private static final int WITHIN = Labels.id("within");
+
     private Evaluators() {}
 
     /** The state and logic of one condition node for one entity. */
@@ -235,15 +257,15 @@ final class Evaluators {
 
     static final class CompareNode extends Node {
         private final Condition.Compare c;
-        private final String leftLabel;
-        private final String rightLabel;
+        private final int leftLabel;
+        private final int rightLabel;
         private final boolean noteLeft;
         private final boolean noteRight;
 
         CompareNode(Condition.Compare c) {
             this.c = c;
-            this.leftLabel = Ctx.label(c.left());
-            this.rightLabel = Ctx.label(c.right());
+            this.leftLabel = Labels.id(Ctx.label(c.left()));
+            this.rightLabel = Labels.id(Ctx.label(c.right()));
             this.noteLeft = !(c.left() instanceof Value.Const);
             this.noteRight = !(c.right() instanceof Value.Const) || c.left() instanceof Value.Const;
         }
@@ -303,14 +325,14 @@ final class Evaluators {
 
     static final class ThresholdNode extends Node {
         private final Condition.Threshold c;
-        private final String label;
-        private final String bound;
+        private final int label;
+        private final int bound;
 
         ThresholdNode(Condition.Threshold c) {
             this.c = c;
-            this.label = Ctx.label(c.value());
-            this.bound =
-                    c.op().symbol() + " " + c.raise() + (c.clear() != c.raise() ? " (clear at " + c.clear() + ")" : "");
+            this.label = Labels.id(Ctx.label(c.value()));
+            this.bound = Labels.id(c.op().symbol() + " " + c.raise()
+                    + (c.clear() != c.raise() ? " (clear at " + c.clear() + ")" : ""));
         }
 
         @Override
@@ -320,7 +342,7 @@ final class Evaluators {
             }
             double v = ctx.number(c.value());
             ctx.note(label, v);
-            ctx.note("threshold", bound);
+            ctx.noteText(THRESHOLD, bound);
             ctx.value = v;
             return last = hysteresis(last, v, c.op(), c.raise(), c.clear());
         }
@@ -418,8 +440,8 @@ final class Evaluators {
      */
     static final class WindowNode extends Node {
         private final Condition.Window w;
-        private final String label;
-        private final String bound;
+        private final int label;
+        private final int bound;
         private final long sizeMs;
         /** Whether an empty window aggregates to NaN (not count or sum), which keeps the threshold as it was. */
         private final boolean emptyKeepsState;
@@ -435,16 +457,16 @@ final class Evaluators {
         WindowNode(Condition.Window w, Duration grace) {
             this.w = w;
             this.grace = grace.toMillis();
-            this.bound = w.op().symbol() + " " + w.raise();
+            this.bound = Labels.id(w.op().symbol() + " " + w.raise());
             this.sizeMs = w.size() == null ? 0 : w.size().toMillis();
             this.second = samples;
             this.buckets = w.kind() == Condition.WindowKind.TUMBLING && w.size() != null ? new TreeMap<>() : null;
             this.emptyKeepsState =
                     w.aggregate() != Condition.Aggregate.COUNT && w.aggregate() != Condition.Aggregate.SUM;
-            this.label = w.aggregate().name().toLowerCase(java.util.Locale.ROOT)
+            this.label = Labels.id(w.aggregate().name().toLowerCase(java.util.Locale.ROOT)
                     + (w.aggregate() == Condition.Aggregate.PERCENTILE ? "(" + w.percentile() + ")" : "") + "("
                     + Ctx.label(w.value()) + ") over " + (w.size() != null ? w.size() : w.count() + " samples")
-                    + (w.kind() == Condition.WindowKind.TUMBLING ? " tumbling" : " sliding");
+                    + (w.kind() == Condition.WindowKind.TUMBLING ? " tumbling" : " sliding"));
         }
 
         @Override
@@ -508,7 +530,7 @@ final class Evaluators {
                     removeFirst(n - w.count());
                 }
                 if (n < w.count()) {
-                    c.note(label, null);
+                    c.note(label, (Object) null);
                     return last;
                 }
                 if (w.kind() == Condition.WindowKind.TUMBLING) {
@@ -568,7 +590,7 @@ final class Evaluators {
                 if (w.aggregate() == Condition.Aggregate.RATE && k >= 2) {
                     agg = (vs.get(k - 1) - vs.get(0)) / (sizeMs / 1000.0);
                 }
-                c.note("window", Instant.ofEpochMilli(start) + "/" + Instant.ofEpochMilli(start + sizeMs));
+                c.note(WINDOW, Instant.ofEpochMilli(start) + "/" + Instant.ofEpochMilli(start + sizeMs));
                 last = decide(c, agg);
             }
             return last;
@@ -576,7 +598,7 @@ final class Evaluators {
 
         private boolean decide(Ctx c, double agg) {
             c.note(label, agg);
-            c.note("threshold", bound);
+            c.noteText(THRESHOLD, bound);
             if (!Double.isNaN(agg)) {
                 c.value = agg;
             }
@@ -667,13 +689,13 @@ final class Evaluators {
         private final Duration duration;
         private @Nullable Instant since;
 
-        private final String durationText;
+        private final int durationText;
         private final long durationNanos;
 
         ForNode(Node child, Duration duration) {
             this.child = child;
             this.duration = duration;
-            this.durationText = duration.toString();
+            this.durationText = Labels.id(duration.toString());
             this.durationNanos = nanos(duration);
             this.second = child;
         }
@@ -709,14 +731,16 @@ final class Evaluators {
 
         private boolean update(Ctx c, boolean holds, Instant now) {
             if (!holds) {
-                since = null;
+                if (since != null) {
+                    since = null; // only when it changes: see Labels on reference stores
+                }
                 return false;
             }
             if (since == null) {
                 since = c.t;
             }
-            c.note("holdingSince", since);
-            c.note("for", durationText);
+            c.note(HOLDING_SINCE, since);
+            c.noteText(FOR, durationText);
             return !now.isBefore(since.plus(duration));
         }
     }
@@ -773,9 +797,9 @@ final class Evaluators {
             if (lastSeen == null) {
                 return false;
             }
-            c.note("lastSeen", lastSeen);
-            c.note("silentFor", Duration.between(lastSeen, now));
-            c.note("absentAfter", a.after());
+            c.note(LAST_SEEN, lastSeen);
+            c.note(SILENT_FOR, Duration.between(lastSeen, now));
+            c.note(ABSENT_AFTER, a.after());
             return !now.isBefore(lastSeen.plus(a.after()));
         }
     }
@@ -803,8 +827,8 @@ final class Evaluators {
             }
             boolean result = false;
             if (t && !thenBefore && firstAt != null && !c.t.isAfter(firstAt.plus(within))) {
-                c.note("firstAt", firstAt);
-                c.note("within", within);
+                c.note(FIRST_AT, firstAt);
+                c.note(WITHIN, within);
                 result = true;
                 firstAt = null;
             }
@@ -828,7 +852,7 @@ final class Evaluators {
      */
     static final class EwmaNode extends Node {
         private final Condition.Ewma e;
-        private final String label;
+        private final int label;
         private long n;
         private double mean;
         private double m2;
@@ -838,7 +862,7 @@ final class Evaluators {
 
         EwmaNode(Condition.Ewma e) {
             this.e = e;
-            this.label = Ctx.label(e.value());
+            this.label = Labels.id(Ctx.label(e.value()));
         }
 
         @Override
@@ -861,16 +885,16 @@ final class Evaluators {
                     sigma = Math.sqrt(m2 / (n - 1));
                     z = mean;
                 }
-                c.note("warmup", n + "/" + e.warmup());
+                c.note(WARMUP, n + "/" + e.warmup());
                 return last = false;
             }
             i++;
             z = e.lambda() * x + (1 - e.lambda()) * z;
             double half =
                     e.l() * sigma * Math.sqrt(e.lambda() / (2 - e.lambda()) * (1 - Math.pow(1 - e.lambda(), 2.0 * i)));
-            c.note("ewma", z);
-            c.note("mean", mean);
-            c.note("limit", half);
+            c.note(EWMA, z);
+            c.note(MEAN, mean);
+            c.note(LIMIT, half);
             if (sigma == 0) {
                 return last = false;
             }
@@ -892,14 +916,14 @@ final class Evaluators {
      */
     static final class RobustZNode extends Node {
         private final Condition.RobustZ r;
-        private final String label;
+        private final int label;
         private final double[] ring;
         private int count;
         private int next;
 
         RobustZNode(Condition.RobustZ r) {
             this.r = r;
-            this.label = Ctx.label(r.value());
+            this.label = Labels.id(Ctx.label(r.value()));
             this.ring = new double[r.window()];
         }
 
@@ -934,8 +958,8 @@ final class Evaluators {
                 } else if (meanAd > 0) {
                     score = (x - median) / (1.2533 * meanAd);
                 }
-                c.note("median", median);
-                c.note("robustZ", score);
+                c.note(MEDIAN, median);
+                c.note(ROBUST_Z, score);
                 if (!Double.isNaN(score)) {
                     result = switch (r.direction()) {
                         case ABOVE -> score > r.threshold();
@@ -968,13 +992,13 @@ final class Evaluators {
      */
     static final class SeasonalNode extends Node {
         private final Condition.Seasonal s;
-        private final String label;
+        private final int label;
         private final Map<Integer, double[]> rings = new HashMap<>();
         private final Map<Integer, int[]> counts = new HashMap<>(); // [count, next]
 
         SeasonalNode(Condition.Seasonal s) {
             this.s = s;
-            this.label = Ctx.label(s.value());
+            this.label = Labels.id(Ctx.label(s.value()));
         }
 
         @Override
@@ -997,15 +1021,15 @@ final class Evaluators {
                 Arrays.sort(sorted);
                 int k = sorted.length;
                 double baseline = k % 2 == 1 ? sorted[k / 2] : (sorted[k / 2 - 1] + sorted[k / 2]) / 2;
-                c.note("baseline", baseline);
-                c.note("season", s.season().name().toLowerCase(java.util.Locale.ROOT) + " bucket " + bucket);
-                c.note("factor", s.factor());
+                c.note(BASELINE, baseline);
+                c.note(SEASON, s.season().name().toLowerCase(java.util.Locale.ROOT) + " bucket " + bucket);
+                c.note(FACTOR, s.factor());
                 anomalous = Math.abs(x - baseline) >= s.minDelta()
                         && (s.direction() == Condition.Direction.BELOW
                                 ? x <= s.factor() * baseline
                                 : x >= s.factor() * baseline);
             } else {
-                c.note("baselineSamples", cn[0] + "/" + s.minSamples());
+                c.note(BASELINE_SAMPLES, cn[0] + "/" + s.minSamples());
             }
             if (!anomalous) {
                 ring[cn[1]] = x;
@@ -1045,7 +1069,7 @@ final class Evaluators {
             }
             Point p = g.geometry().getCentroid();
             double e = Sun.elevation(c.t, p.getY(), p.getX());
-            c.note("sunElevation", Math.round(e * 10) / 10.0);
+            c.note(SUN_ELEVATION, Math.round(e * 10) / 10.0);
             return last = e > elevation;
         }
     }

@@ -707,8 +707,7 @@ public final class RuleEngine implements AutoCloseable {
                 ? eventObserved
                 : observedTime(e, cur, c.watched);
         Instant t = observed != null ? observed : e.at();
-        ctx.reset(k.tenant, cur, t, now);
-        ctx.changed = changed;
+        ctx.reset(k.tenant, cur, t, now, changed);
         ctx.observed = observed != null;
         if (observed == null) {
             // no event time of its own: evaluated as of now, never late
@@ -1074,8 +1073,7 @@ public final class RuleEngine implements AutoCloseable {
             Entity snapshot = current.withInstance(
                     attribute, Attribute.property(Json.freeze(x[2])).withObservedAt(at));
             wm.advance(at, wall);
-            ctx.reset(k.tenant, snapshot, at, at);
-            ctx.changed = Set.of(attribute);
+            ctx.reset(k.tenant, snapshot, at, at, Set.of(attribute));
             long t = epochNanos(at);
             if (st.maxT != NONE && t < st.maxT) {
                 ctx.outOfOrder = true;
@@ -1122,10 +1120,9 @@ public final class RuleEngine implements AutoCloseable {
                         watermark(tenant).advance(last, wall);
                     }
                     Evaluators.Node st = newState(c, k);
-                    ctx.reset(tenant, e, last, last);
+                    ctx.reset(tenant, e, last, last, e.attributes().keySet());
                     ctx.seed = true;
                     ctx.observed = observedLast;
-                    ctx.changed = e.attributes().keySet();
                     st.event(ctx);
                     if (st.clear != null) {
                         st.clear.event(ctx);

@@ -2,16 +2,18 @@ package io.citytwin.rule;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /*
  * A rule's trace as a ring over two flat arrays, slot-major: recording an evaluation writes the next slot's one
- * contiguous stretch of primitives (time, version, note count, the notes' numbers) and one of references (entity,
- * result, the notes' names and values), `width` notes per slot, widened when an evaluation notes more. No entry and
- * no map is allocated on the engine's hot path, and old state rarely points at young objects (which would cost every
- * young collection); entries (TraceEntry, with their maps) are built only when the trace API asks.
+ * contiguous stretch of primitives (time, version, note count, the notes as Ctx keeps them: name numbers, kinds and
+ * values) and one of references (entity, result, and only when an evaluation noted objects such as an Instant, those
+ * objects), `width` notes per slot, widened when an evaluation notes more. No entry and no map is allocated on the
+ * engine's hot path, and old state rarely points at young objects (which would cost every young collection); entries
+ * (TraceEntry, with their maps) are built only when the trace API asks.
  *
  * Why slot-major: a city's thousand rules hold ~20 MB of rings, so the slot a sample lands in is cold. With one array
  * per field (as before) a sample touched ten cold cache lines and tracing one evaluation in ten cost ~30 % of the
@@ -20,10 +22,14 @@ import org.jspecify.annotations.Nullable;
  */
 /** The latest traced evaluations of one rule, bounded. Not thread-safe (the engine's lock). */
 final class TraceRing {
-    // primitives of a slot: epoch second, nano << 32 | note count, rule version, then `width` numbers (raw bits)
+    // primitives of a slot: epoch second, nano << 32 | OBJECTS flag | note count, rule version, then `width` notes
+    // as (kind << 32 | name, value) pairs (see Ctx)
     private static final int P_HEAD = 3;
-    // references of a slot: entity id, result, frozen values (a previous version's entry), then (name, value) pairs
+    // references of a slot: entity id, result, frozen values (a previous version's entry), then `width` objects by
+    // note index (written only for an entry with objects, cleared when the next entry of the slot has none)
     private static final int R_HEAD = 3;
+    /** In a slot's count word: the slot's references hold objects of its notes. */
+    private static final long OBJECTS = 1L << 31;
 
     private final int capacity;
     private int width = 4;
@@ -38,8 +44,8 @@ final class TraceRing {
         this.capacity = capacity;
         // grown on demand up to the capacity: most rules of a large pack trace rarely
         this.slots = Math.min(capacity, 8);
-        this.prims = new long[slots * (P_HEAD + width)];
-        this.refs = new Object[slots * (R_HEAD + 2 * width)];
+        this.prims = new long[slots * (P_HEAD + 2 * width)];
+        this.refs = new Object[slots * (R_HEAD + width)];
     }
 
     /** Records an evaluation, overwriting the oldest when full. */
@@ -49,35 +55,40 @@ final class TraceRing {
             widen(n);
         }
         int slot = slot();
-        int p = slot * (P_HEAD + width);
-        int r = slot * (R_HEAD + 2 * width);
+        int p = slot * (P_HEAD + 2 * width);
+        int r = slot * (R_HEAD + width);
+        boolean objects = x.hasObjects();
+        if (objects || (prims[p + 1] & OBJECTS) != 0) {
+            // this entry's objects, or clearing the previous entry's, so that the slot keeps nothing alive
+            Arrays.fill(refs, r + R_HEAD, r + R_HEAD + width, null);
+            if (objects) {
+                x.copyNotes(prims, p + P_HEAD, refs, r + R_HEAD);
+            }
+        }
+        if (!objects) {
+            x.copyNotes(prims, p + P_HEAD, null, 0);
+        }
         prims[p] = at.getEpochSecond();
-        prims[p + 1] = ((long) at.getNano() << 32) | n;
+        prims[p + 1] = ((long) at.getNano() << 32) | (objects ? OBJECTS : 0) | n;
         prims[p + 2] = ruleVersion;
         refs[r] = entityId;
         refs[r + 1] = outcome;
         refs[r + 2] = null;
-        x.copyNotes(refs, r + R_HEAD, prims, p + P_HEAD);
-        // clear the references of a longer entry this slot held, so that it keeps nothing alive
-        for (int i = r + R_HEAD + 2 * n, end = r + R_HEAD + 2 * width; i < end && refs[i] != null; i += 2) {
-            refs[i] = null; // a name (never null in a used pair)
-            refs[i + 1] = null;
-        }
     }
 
     /** Copies another ring's entries (a rule's new version keeps the old version's trace). */
     void addAll(TraceRing other) {
         for (TraceEntry e : other.entries()) {
             int slot = slot();
-            int p = slot * (P_HEAD + width);
-            int r = slot * (R_HEAD + 2 * width);
+            int p = slot * (P_HEAD + 2 * width);
+            int r = slot * (R_HEAD + width);
             prims[p] = e.at().getEpochSecond();
             prims[p + 1] = (long) e.at().getNano() << 32;
             prims[p + 2] = e.version();
             refs[r] = e.entity();
             refs[r + 1] = e.result();
             refs[r + 2] = e.values();
-            java.util.Arrays.fill(refs, r + R_HEAD, r + R_HEAD + 2 * width, null);
+            Arrays.fill(refs, r + R_HEAD, r + R_HEAD + width, null);
         }
     }
 
@@ -100,10 +111,10 @@ final class TraceRing {
 
     /** Copies the slots into arrays of {@code toSlots} slots of {@code toWidth} notes (both at least as large). */
     private void relayout(int toSlots, int toWidth) {
-        int ps = P_HEAD + width;
-        int rs = R_HEAD + 2 * width;
-        int nps = P_HEAD + toWidth;
-        int nrs = R_HEAD + 2 * toWidth;
+        int ps = P_HEAD + 2 * width;
+        int rs = R_HEAD + width;
+        int nps = P_HEAD + 2 * toWidth;
+        int nrs = R_HEAD + toWidth;
         long[] np = new long[toSlots * nps];
         Object[] nr = new Object[toSlots * nrs];
         for (int s = 0; s < slots; s++) {
@@ -127,12 +138,12 @@ final class TraceRing {
         int first = size < capacity ? 0 : next;
         for (int i = 0; i < size; i++) {
             int slot = (first + i) % capacity;
-            int p = slot * (P_HEAD + width);
-            int r = slot * (R_HEAD + 2 * width);
+            int p = slot * (P_HEAD + 2 * width);
+            int r = slot * (R_HEAD + width);
             Object frozen = refs[r + 2];
             Map<String, Object> values = frozen != null
                     ? (Map<String, Object>) frozen
-                    : Ctx.toMap(refs, r + R_HEAD, prims, p + P_HEAD, (int) prims[p + 1]);
+                    : Ctx.toMap(prims, p + P_HEAD, refs, r + R_HEAD, (int) (prims[p + 1] & (OBJECTS - 1)));
             out.add(new TraceEntry(
                     Instant.ofEpochSecond(prims[p], prims[p + 1] >>> 32),
                     (String) refs[r],

@@ -93,4 +93,30 @@ class TraceRingTest {
             }
         }
     }
+
+    @Test
+    void entriesWithObjectsTextsAndNumbersShareSlots_withoutMixingTheirValues() {
+        TraceRing ring = new TraceRing(2); // every third entry reuses a slot
+        Ctx x = new Ctx(null);
+        int threshold = Labels.id("threshold");
+        int bound = Labels.id("> 90.0");
+        for (int i = 0; i < 7; i++) {
+            x.reset(io.citytwin.twin.TenantId.DEFAULT, null, T0.plusSeconds(i), T0);
+            if (i % 3 == 0) {
+                x.note("since", T0.plusSeconds(i)); // an object
+                x.note("v", (double) i);
+            } else {
+                x.note("v", (double) i); // numbers and a constant text where the objects were
+                x.noteText(threshold, bound);
+            }
+            ring.add(T0.plusSeconds(i), "e" + i, 1, "false", x);
+        }
+        List<TraceEntry> entries = ring.entries();
+        assertThat(entries).extracting(TraceEntry::entity).containsExactly("e5", "e6");
+        assertThat(entries.get(0).values())
+                .containsExactly(java.util.Map.entry("v", 5.0), java.util.Map.entry("threshold", "> 90.0"));
+        assertThat(entries.get(1).values())
+                .containsExactly(
+                        java.util.Map.entry("since", T0.plusSeconds(6).toString()), java.util.Map.entry("v", 6.0));
+    }
 }
