@@ -153,13 +153,15 @@ public final class RuleEngine implements AutoCloseable {
     private final Options options;
     private final BiConsumer<String, @Nullable Throwable> problems;
     /*
-     * A new context per event, not one reused for ever: an evaluation stores a dozen references into its context
-     * (the entity, times, noted names and values). Into a long-lived (old) object each such store takes G1's slow
-     * write-barrier path, a StoreLoad fence and a card check; into a young one the barrier returns at its first
-     * test. Reusing one context cost 10-20 % of the engine's throughput at 1,000 rules (RuleEvalBench, with the
-     * watermark below); allocating one costs less than a rule evaluation.
+     * The context of ticks, rebuilds and seeding. An event's evaluations take a new context of their own (one()), not
+     * this one: an evaluation stores references into its context (the entity, times, objects it notes). Into a
+     * long-lived (old) object each such store takes G1's slow write-barrier path, a StoreLoad fence and a card check;
+     * into a young one the barrier returns at its first tests. Reusing one context cost 10-20 % of the engine's
+     * throughput at 1,000 rules (RuleEvalBench, with the watermark below); allocating one costs less than a rule
+     * evaluation. The event's context is passed along rather than kept in a field: storing a young object into this
+     * (old) engine is such a slow store too, once per event.
      */
-    private Ctx ctx;
+    private final Ctx ctx;
     /** The event-time tick step in nanoseconds; 0: off. */
     private final long tickNanos;
     /** The wall-clock gap wanted between a rule's sampled trace entries; 0: a fixed interval. */
@@ -551,12 +553,12 @@ public final class RuleEngine implements AutoCloseable {
             }
         }
         touched = touch;
-        ctx = new Ctx(twin); // young: see the note at the field
+        Ctx x = new Ctx(twin); // young, and not stored into the engine: see the note at the field
         for (int i = 0; i < n; i++) {
             int idx = sel[i];
             Compiled c = cands.all[idx];
             try {
-                evaluate(c, ent, idx, e, cur, observed, now, wm);
+                evaluate(c, ent, idx, e, cur, observed, now, wm, x);
             } catch (RuntimeException ex) {
                 problems.accept("rule " + c.rule.id() + " failed on " + e.entityId(), ex);
             }
@@ -673,7 +675,8 @@ public final class RuleEngine implements AutoCloseable {
             Entity cur,
             @Nullable Instant eventObserved,
             Instant now,
-            Watermark wm) {
+            Watermark wm,
+            Ctx x) {
         Rule r = c.rule;
         if (!r.enabled()) {
             return;
@@ -690,10 +693,10 @@ public final class RuleEngine implements AutoCloseable {
                 dropState(c, k);
                 ent.states[idx] = null;
                 if (st.active) {
-                    ctx.reset(k.tenant, cur, e.at(), now);
-                    ctx.note("leftScope", true);
-                    clearOutcomes(c, k, ctx);
-                    record(c, k, "cleared", ctx, true);
+                    x.reset(k.tenant, cur, e.at(), now);
+                    x.note("leftScope", true);
+                    clearOutcomes(c, k, x);
+                    record(c, k, "cleared", x, true);
                 }
             }
             return;
@@ -707,27 +710,27 @@ public final class RuleEngine implements AutoCloseable {
                 ? eventObserved
                 : observedTime(e, cur, c.watched);
         Instant t = observed != null ? observed : e.at();
-        ctx.reset(k.tenant, cur, t, now, changed);
-        ctx.observed = observed != null;
+        x.reset(k.tenant, cur, t, now, changed);
+        x.observed = observed != null;
         if (observed == null) {
             // no event time of its own: evaluated as of now, never late
         } else if (st.maxT != NONE && epochNanos(t) < st.maxT) {
             if (epochNanos(t) < st.maxT - c.graceNanos) {
                 dropped++;
-                ctx.note("newest", instant(st.maxT).toString());
-                ctx.note("grace", r.grace().toString());
-                record(c, k, "dropped", ctx, true);
+                x.note("newest", instant(st.maxT).toString());
+                x.note("grace", r.grace().toString());
+                record(c, k, "dropped", x, true);
                 return;
             }
             late++;
-            ctx.outOfOrder = true;
+            x.outOfOrder = true;
         } else {
             st.maxT = epochNanos(t);
         }
         evaluations++;
-        boolean holds = st.event(ctx);
-        boolean clears = st.clear == null ? !holds : st.clear.event(ctx) && !holds;
-        transition(c, st, k, holds, clears, ctx.outOfOrder ? "late" : null);
+        boolean holds = st.event(x);
+        boolean clears = st.clear == null ? !holds : st.clear.event(x) && !holds;
+        transition(c, st, k, holds, clears, x.outOfOrder ? "late" : null, x);
         if (c.clockTimed) {
             schedule(wm, c, k, st, NONE);
         }
@@ -754,26 +757,26 @@ public final class RuleEngine implements AutoCloseable {
     }
 
     private void transition(
-            Compiled c, Evaluators.Node st, Key k, boolean holds, boolean clears, @Nullable String note) {
+            Compiled c, Evaluators.Node st, Key k, boolean holds, boolean clears, @Nullable String note, Ctx x) {
         String result;
         boolean transition = false;
         if (!st.active && holds) {
             st.active = true;
             transition = true;
             result = "raised";
-            raiseOutcomes(c, k, ctx);
+            raiseOutcomes(c, k, x);
         } else if (st.active && clears) {
             st.active = false;
             transition = true;
             result = "cleared";
-            clearOutcomes(c, k, ctx);
+            clearOutcomes(c, k, x);
         } else {
             result = note != null ? note : String.valueOf(holds);
             if (st.active && c.writesValue) {
-                writeValue(c, k, ctx);
+                writeValue(c, k, x);
             }
         }
-        record(c, k, result, ctx, transition || note != null);
+        record(c, k, result, x, transition || note != null);
     }
 
     private void record(Compiled c, Key k, String result, Ctx x, boolean always) {
@@ -923,7 +926,7 @@ public final class RuleEngine implements AutoCloseable {
             boolean clears = st.clear == null ? !holds : st.clear.tick(ctx) && !holds;
             if ((!st.active && holds) || (st.active && clears)) {
                 ctx.entity = lookup(k);
-                transition(c, st, k, holds, clears, null);
+                transition(c, st, k, holds, clears, null, ctx);
             }
         } catch (RuntimeException ex) {
             problems.accept("rule " + c.rule.id() + " failed on " + what + " for " + k.id, ex);
