@@ -251,6 +251,43 @@ class MqttIT {
     }
 
     @Test
+    void aWillMessage_mayGoOnlyToTheDevicesOwnTopics() {
+        register("m-will", Map.of("username", "m-will-user", "password", "pw"));
+        register("m-victim", Map.of("username", "m-victim-user", "password", "pw"));
+        // a will to another device's commands would reach that device when this one drops: refused at CONNECT
+        assertThatThrownBy(() -> connectWithWill("m-will-user", "pw", topic("m-victim", "commands")))
+                .isInstanceOfSatisfying(Mqtt5ConnAckException.class, e -> assertThat(
+                                e.getMqttMessage().getReasonCode())
+                        .isEqualTo(Mqtt5ConnAckReasonCode.NOT_AUTHORIZED));
+        Mqtt5BlockingClient own = connectWithWill("m-will-user", "pw", topic("m-will", "telemetry"));
+        try {
+            assertThat(ack(own, topic("m-will", "telemetry"), "{\"t\": 3}")).isEqualTo(Mqtt5PubAckReasonCode.SUCCESS);
+        } finally {
+            own.disconnect();
+        }
+    }
+
+    private static Mqtt5BlockingClient connectWithWill(String username, String password, String willTopic) {
+        Mqtt5BlockingClient c = Mqtt5Client.builder()
+                .identifier("it-" + UUID.randomUUID())
+                .serverHost("127.0.0.1")
+                .serverPort(mqttPort)
+                .buildBlocking();
+        c.connectWith()
+                .simpleAuth()
+                .username(username)
+                .password(password.getBytes(StandardCharsets.UTF_8))
+                .applySimpleAuth()
+                .willPublish()
+                .topic(willTopic)
+                .payload("{\"cmd\": \"open\"}".getBytes(StandardCharsets.UTF_8))
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .applyWillPublish()
+                .send();
+        return c;
+    }
+
+    @Test
     void malformedPayload_isAcknowledged_andKeptAsADeadLetter_withTheReason() {
         register("m-bad", Map.of("token", "tok-bad-0123456789abcdef"));
         Mqtt5BlockingClient c = connect5(TENANT + "/m-bad", "tok-bad-0123456789abcdef");
