@@ -29,6 +29,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -95,17 +96,29 @@ class MqttIT {
     }
 
     static Mqtt5BlockingClient connect5(String username, String password) {
+        return connect5(username, password, null);
+    }
+
+    /** Connects with a will message to {@code willTopic} (none when null). */
+    static Mqtt5BlockingClient connect5(String username, String password, @Nullable String willTopic) {
         Mqtt5BlockingClient c = Mqtt5Client.builder()
                 .identifier("it-" + UUID.randomUUID())
                 .serverHost("127.0.0.1")
                 .serverPort(mqttPort)
                 .buildBlocking();
-        c.connectWith()
+        var connect = c.connectWith()
                 .simpleAuth()
                 .username(username)
                 .password(password.getBytes(StandardCharsets.UTF_8))
-                .applySimpleAuth()
-                .send();
+                .applySimpleAuth();
+        if (willTopic != null) {
+            connect = connect.willPublish()
+                    .topic(willTopic)
+                    .payload("{\"cmd\": \"open\"}".getBytes(StandardCharsets.UTF_8))
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .applyWillPublish();
+        }
+        connect.send();
         return c;
     }
 
@@ -255,36 +268,16 @@ class MqttIT {
         register("m-will", Map.of("username", "m-will-user", "password", "pw"));
         register("m-victim", Map.of("username", "m-victim-user", "password", "pw"));
         // a will to another device's commands would reach that device when this one drops: refused at CONNECT
-        assertThatThrownBy(() -> connectWithWill("m-will-user", "pw", topic("m-victim", "commands")))
+        assertThatThrownBy(() -> connect5("m-will-user", "pw", topic("m-victim", "commands")))
                 .isInstanceOfSatisfying(Mqtt5ConnAckException.class, e -> assertThat(
                                 e.getMqttMessage().getReasonCode())
                         .isEqualTo(Mqtt5ConnAckReasonCode.NOT_AUTHORIZED));
-        Mqtt5BlockingClient own = connectWithWill("m-will-user", "pw", topic("m-will", "telemetry"));
+        Mqtt5BlockingClient own = connect5("m-will-user", "pw", topic("m-will", "telemetry"));
         try {
             assertThat(ack(own, topic("m-will", "telemetry"), "{\"t\": 3}")).isEqualTo(Mqtt5PubAckReasonCode.SUCCESS);
         } finally {
             own.disconnect();
         }
-    }
-
-    private static Mqtt5BlockingClient connectWithWill(String username, String password, String willTopic) {
-        Mqtt5BlockingClient c = Mqtt5Client.builder()
-                .identifier("it-" + UUID.randomUUID())
-                .serverHost("127.0.0.1")
-                .serverPort(mqttPort)
-                .buildBlocking();
-        c.connectWith()
-                .simpleAuth()
-                .username(username)
-                .password(password.getBytes(StandardCharsets.UTF_8))
-                .applySimpleAuth()
-                .willPublish()
-                .topic(willTopic)
-                .payload("{\"cmd\": \"open\"}".getBytes(StandardCharsets.UTF_8))
-                .qos(MqttQos.AT_LEAST_ONCE)
-                .applyWillPublish()
-                .send();
-        return c;
     }
 
     @Test
