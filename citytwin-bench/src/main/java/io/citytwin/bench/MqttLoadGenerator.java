@@ -65,6 +65,7 @@ public final class MqttLoadGenerator {
               --server-jvm-args S   JVM options of the child node (default "-Xmx4g")
               --server-args S       extra options of `citytwin serve` (e.g. "--no-history")
               --timeline            print per-second latency (by send time) after each scenario: where the tail is
+              --threads             print the node's CPU by thread (pools summed) over each measured window
               --help                this text
             """;
 
@@ -90,6 +91,10 @@ public final class MqttLoadGenerator {
             }
             if (args[i].equals("--timeline")) {
                 timeline = true;
+                continue;
+            }
+            if (args[i].equals("--threads")) {
+                threads = true;
                 continue;
             }
             if (!o.containsKey(args[i]) || i + 1 >= args.length) {
@@ -325,6 +330,7 @@ public final class MqttLoadGenerator {
         }
         Thread.sleep(warmup * 1000L);
         double cpu0 = server.cpuSeconds();
+        Map<String, Double> byThread0 = threads ? server.cpuSecondsByThread() : Map.of();
         long t0 = System.nanoTime();
         measureStart[0] = t0;
         Instant measuredFrom = Instant.now();
@@ -333,6 +339,7 @@ public final class MqttLoadGenerator {
         measuring.set(false);
         double seconds = (System.nanoTime() - t0) / 1e9;
         double cpu = server.cpuSeconds() - cpu0;
+        Map<String, Double> byThread1 = threads ? server.cpuSecondsByThread() : Map.of();
         stop.set(true);
         if (pacer != null) {
             pacer.shutdownNow();
@@ -343,13 +350,16 @@ public final class MqttLoadGenerator {
             System.err.println("  timeline of '" + name + "', t=0 at " + measuredFrom);
             printTimeline(latencies, sentSecond, (int) n, duration);
         }
+        if (threads) {
+            printThreads(name, byThread0, byThread1, seconds);
+        }
         long[] sorted = Arrays.copyOf(latencies, (int) n);
         Arrays.sort(sorted);
         double msgs = acked.sum() / seconds;
         double points = msgs * pointsPerMessage;
         System.out.printf(
                 Locale.ROOT,
-                "| %s | %d | %.0f | %.0f | %.1f | %.1f | %.2f | %d |%n",
+                "| %s | %d | %.0f | %.0f | %.1f | %.1f | %.3f | %d |%n",
                 name,
                 clients.size(),
                 msgs,
@@ -390,6 +400,20 @@ public final class MqttLoadGenerator {
 
     /** Whether to print the per-second latency after each scenario (--timeline). */
     private static boolean timeline;
+
+    /** Whether to print the node's CPU by thread after each scenario (--threads). */
+    private static boolean threads;
+
+    /** The node's CPU by thread over a measured window, as % of one core, largest first, to stderr. */
+    private static void printThreads(String name, Map<String, Double> from, Map<String, Double> to, double seconds) {
+        System.err.println("  node CPU by thread in '" + name + "' (% of one core; threads that ended are missing):");
+        to.entrySet().stream()
+                .map(e -> Map.entry(e.getKey(), e.getValue() - from.getOrDefault(e.getKey(), 0.0)))
+                .filter(e -> e.getValue() >= 0.01 * seconds)
+                .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .forEach(e ->
+                        System.err.printf(Locale.ROOT, "    %6.1f %%  %s%n", 100 * e.getValue() / seconds, e.getKey()));
+    }
 
     /** Numeric fields per reading (--fields); set once in main before any client runs. */
     private static int fields = 1;
