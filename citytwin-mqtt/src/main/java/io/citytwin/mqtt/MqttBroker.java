@@ -40,14 +40,32 @@ import org.slf4j.LoggerFactory;
 public final class MqttBroker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MqttBroker.class);
 
+    /** How often HiveMQ's extension task maps are compacted (see {@link ExtensionQueueCompactor}). */
+    private static final long COMPACT_EVERY_MS = 5_000;
+
     private final EmbeddedHiveMQ hivemq;
     private final MqttOptions options;
     private final Refusals refusals;
+    private final @Nullable ExtensionQueueCompactor compactor;
+    private final @Nullable Thread compacting;
 
     private MqttBroker(EmbeddedHiveMQ hivemq, MqttOptions options, Refusals refusals) {
         this.hivemq = hivemq;
         this.options = options;
         this.refusals = refusals;
+        this.compactor = ExtensionQueueCompactor.attach(hivemq).orElse(null);
+        this.compacting = compactor == null
+                ? null
+                : Thread.ofVirtual().name("citytwin-mqtt-compactor").start(() -> {
+                    while (!Thread.currentThread().isInterrupted()) {
+                        try {
+                            Thread.sleep(COMPACT_EVERY_MS);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                        compactor.compact();
+                    }
+                });
     }
 
     /**
@@ -176,9 +194,25 @@ public final class MqttBroker implements AutoCloseable {
         return refusals.count(reason);
     }
 
+    /**
+     * HiveMQ extension task maps replaced by fresh copies since the start, or -1 when the compactor could not attach
+     * to this HiveMQ version (tests, diagnostics; see {@link ExtensionQueueCompactor}).
+     */
+    public long extensionMapsCompacted() {
+        return compactor == null ? -1 : compactor.compactions();
+    }
+
+    /** Compacts HiveMQ's extension task maps now (tests); returns how many were replaced, -1 without a compactor. */
+    int compactExtensionMaps() {
+        return compactor == null ? -1 : compactor.compact();
+    }
+
     /** Stops the broker (open connections are closed). */
     @Override
     public void close() {
+        if (compacting != null) {
+            compacting.interrupt();
+        }
         try {
             hivemq.stop().get(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
