@@ -2,6 +2,7 @@ package io.citytwin.twin;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -52,17 +53,55 @@ public record Entity(
      * An attribute map no one else can change: built by this package from a map it made and then let go of, with
      * immutable, non-empty lists. The constructor takes it without the defensive copy, which the write path otherwise
      * made twice per change (a new version of an entity is built by copying the old one's map once already).
+     *
+     * <p>It keeps the names and lists in insertion order in arrays, not in the map it was built from: every change
+     * makes a new version of an entity, and the newest version of every busy entity survives a young collection, so
+     * each object in it is copied by the collector. A {@code LinkedHashMap} of ten attributes is twelve objects and
+     * ~500 bytes beside the lists; these arrays are three objects and ~150 bytes. Lookups scan the names' hashes up
+     * to {@link #SCAN} names and use an open-addressing index of positions above.
      */
     static final class Owned extends java.util.AbstractMap<String, List<Attribute>> {
-        /** The map itself, for reads (lookups are the hot path of every consumer: no extra hop through a view). */
-        private final LinkedHashMap<String, List<Attribute>> map;
-        /** Its read-only view, for what could write through (entry sets, iterators). */
-        private final Map<String, List<Attribute>> view;
+        /** Up to this many names a lookup scans the hashes; above, it probes {@link #index}. */
+        static final int SCAN = 8;
 
-        /** Takes {@code map}: the caller must not keep it, and its lists must be immutable and non-empty. */
+        private final String[] names;
+        private final List<Attribute>[] lists;
+        private final int[] hashes;
+        /** Position + 1 of each name by its spread hash (linear probing; 0 = free), null up to SCAN names. */
+        private final int @Nullable [] index;
+
+        /** Takes the entries of {@code map}: the caller must not keep it, its lists immutable and non-empty. */
+        @SuppressWarnings("unchecked")
         Owned(LinkedHashMap<String, List<Attribute>> map) {
-            this.map = map;
-            this.view = Collections.unmodifiableMap(map);
+            int n = map.size();
+            names = new String[n];
+            lists = (List<Attribute>[]) new List<?>[n];
+            hashes = new int[n];
+            int i = 0;
+            for (Map.Entry<String, List<Attribute>> e : map.entrySet()) {
+                names[i] = e.getKey();
+                lists[i] = e.getValue();
+                hashes[i] = e.getKey().hashCode();
+                i++;
+            }
+            if (n <= SCAN) {
+                index = null;
+            } else {
+                int[] slots = new int[Integer.highestOneBit(n * 2 - 1) << 1];
+                int mask = slots.length - 1;
+                for (int k = 0; k < n; k++) {
+                    int at = spread(hashes[k]) & mask;
+                    while (slots[at] != 0) {
+                        at = (at + 1) & mask;
+                    }
+                    slots[at] = k + 1;
+                }
+                index = slots;
+            }
+        }
+
+        private static int spread(int h) {
+            return h ^ (h >>> 16);
         }
 
         /** The map, owned, with each list made immutable and empty ones dropped (or Map.of() when none is left). */
@@ -80,39 +119,112 @@ public record Entity(
             return map.isEmpty() ? Map.of() : new Owned(map);
         }
 
-        @Override
-        public Set<Map.Entry<String, List<Attribute>>> entrySet() {
-            return view.entrySet();
+        private int position(@Nullable Object key) {
+            if (!(key instanceof String name)) {
+                return -1;
+            }
+            int h = name.hashCode();
+            int[] slots = index;
+            if (slots == null) {
+                for (int i = 0; i < names.length; i++) {
+                    if (hashes[i] == h && name.equals(names[i])) {
+                        return i;
+                    }
+                }
+                return -1;
+            }
+            int mask = slots.length - 1;
+            for (int at = spread(h) & mask; slots[at] != 0; at = (at + 1) & mask) {
+                int i = slots[at] - 1;
+                if (hashes[i] == h && name.equals(names[i])) {
+                    return i;
+                }
+            }
+            return -1;
         }
 
         @Override
         public @Nullable List<Attribute> get(@Nullable Object key) {
-            return map.get(key);
+            int i = position(key);
+            return i < 0 ? null : lists[i];
         }
 
         @Override
         public boolean containsKey(@Nullable Object key) {
-            return map.containsKey(key);
+            return position(key) >= 0;
         }
 
         @Override
         public int size() {
-            return map.size();
+            return names.length;
+        }
+
+        @Override
+        public boolean isEmpty() {
+            return names.length == 0;
+        }
+
+        @Override
+        public Set<Map.Entry<String, List<Attribute>>> entrySet() {
+            return new java.util.AbstractSet<>() {
+                @Override
+                public Iterator<Map.Entry<String, List<Attribute>>> iterator() {
+                    return new Iterator<>() {
+                        private int next;
+
+                        @Override
+                        public boolean hasNext() {
+                            return next < names.length;
+                        }
+
+                        @Override
+                        public Map.Entry<String, List<Attribute>> next() {
+                            if (next >= names.length) {
+                                throw new java.util.NoSuchElementException();
+                            }
+                            int i = next++;
+                            return new java.util.AbstractMap.SimpleImmutableEntry<>(names[i], lists[i]);
+                        }
+                    };
+                }
+
+                @Override
+                public int size() {
+                    return names.length;
+                }
+            };
         }
 
         @Override
         public Set<String> keySet() {
-            return view.keySet();
+            return new java.util.AbstractSet<>() {
+                @Override
+                public Iterator<String> iterator() {
+                    return Collections.unmodifiableList(Arrays.asList(names)).iterator();
+                }
+
+                @Override
+                public boolean contains(@Nullable Object o) {
+                    return position(o) >= 0;
+                }
+
+                @Override
+                public int size() {
+                    return names.length;
+                }
+            };
         }
 
         @Override
         public java.util.Collection<List<Attribute>> values() {
-            return view.values();
+            return Collections.unmodifiableList(Arrays.asList(lists));
         }
 
         @Override
         public void forEach(java.util.function.BiConsumer<? super String, ? super List<Attribute>> action) {
-            view.forEach(action);
+            for (int i = 0; i < names.length; i++) {
+                action.accept(names[i], lists[i]);
+            }
         }
     }
 
