@@ -790,7 +790,15 @@ public final class IngestService implements AutoCloseable {
         volatile String entityType;
         private volatile @Nullable Key key;
         private DeviceHealth.State state = DeviceHealth.State.UNKNOWN;
-        private @Nullable Instant lastSeen;
+        /*
+         * Last seen as epoch second and nano, not an Instant: this object lives long (the old generation) and is
+         * written on every message, and storing a new (young) object into an old one dirties a card that the next
+         * young collection must scan, besides the collector's slow write-barrier path. NONE = never seen.
+         */
+        private static final long NONE = Long.MIN_VALUE;
+
+        private long lastSeenSecond = NONE;
+        private int lastSeenNano;
         private long messages;
         private long errors;
         private final ArrayDeque<DeadLetter> dead = new ArrayDeque<>();
@@ -820,15 +828,22 @@ public final class IngestService implements AutoCloseable {
 
         synchronized void restore(DeviceHealth h) {
             state = h.state();
-            lastSeen = h.lastSeen();
+            Instant seen = h.lastSeen();
+            lastSeenSecond = seen == null ? NONE : seen.getEpochSecond();
+            lastSeenNano = seen == null ? 0 : seen.getNano();
             messages = h.messages();
             errors = h.errors();
         }
 
         synchronized void seen(Instant at) {
             messages++;
-            if (lastSeen == null || at.isAfter(lastSeen)) {
-                lastSeen = at;
+            long second = at.getEpochSecond();
+            int nano = at.getNano();
+            if (lastSeenSecond == NONE
+                    || second > lastSeenSecond
+                    || (second == lastSeenSecond && nano > lastSeenNano)) {
+                lastSeenSecond = second;
+                lastSeenNano = nano;
             }
         }
 
@@ -842,7 +857,9 @@ public final class IngestService implements AutoCloseable {
         }
 
         synchronized boolean goOfflineIfSilentSince(Instant limit) {
-            if (state != DeviceHealth.State.ONLINE || lastSeen == null || lastSeen.isAfter(limit)) {
+            if (state != DeviceHealth.State.ONLINE
+                    || lastSeenSecond == NONE
+                    || Instant.ofEpochSecond(lastSeenSecond, lastSeenNano).isAfter(limit)) {
                 return false;
             }
             state = DeviceHealth.State.OFFLINE;
@@ -899,7 +916,11 @@ public final class IngestService implements AutoCloseable {
         }
 
         synchronized DeviceHealth health() {
-            return new DeviceHealth(state, lastSeen, messages, errors);
+            return new DeviceHealth(
+                    state,
+                    lastSeenSecond == NONE ? null : Instant.ofEpochSecond(lastSeenSecond, lastSeenNano),
+                    messages,
+                    errors);
         }
 
         synchronized List<DeadLetter> deadLetters() {
