@@ -56,9 +56,9 @@ public record Entity(
      *
      * <p>It keeps the names and lists in insertion order in arrays, not in the map it was built from: every change
      * makes a new version of an entity, and the newest version of every busy entity survives a young collection, so
-     * each object in it is copied by the collector. A {@code LinkedHashMap} of ten attributes is twelve objects and
-     * ~500 bytes beside the lists; these arrays are three objects and ~150 bytes. Lookups scan the names' hashes up
-     * to {@link #SCAN} names and use an open-addressing index of positions above.
+     * each object in it is copied by the collector. A {@code LinkedHashMap} of ten attributes is twelve objects beside
+     * the lists, these arrays three (measured: 2,110 against 2,393 bytes per entity of ten attributes). Lookups scan
+     * the names' hashes up to {@link #SCAN} names and use an open-addressing index of positions above.
      */
     static final class Owned extends java.util.AbstractMap<String, List<Attribute>> {
         /** Up to this many names a lookup scans the hashes; above, it probes {@link #index}. */

@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * ConcurrentHashMap never shrinks its table, and its iterator walks every slot of the table, not only the entries.
  * After a moment when thousands of clients had a task at once (10,000 devices connecting, the backlog after a
  * stall) every walk visits thousands of empty slots for the rest of the broker's life: in the load generator's
- * rate scenario (5,000 publishes/s) the walk was 75 % of the executors' samples and ~12 % of the node's.
+ * rate scenario (5,000 publishes/s) the walk was 75 % of the executors' samples and ~12 % of the node's; swapping
+ * the maps saved ~5 % of the node's CPU per point (docs/benchmarks.md, session 9).
  *
  * The fix HiveMQ's design allows from outside: swap each executor's map for a fresh copy now and then, when few
  * clients have tasks. It is safe because every writer of the map (adding a task; removing an empty queue) holds
@@ -31,8 +32,9 @@ import org.slf4j.LoggerFactory;
  * later writer sees. The executor thread may finish a walk of the old map, whose queues are the new map's.
  *
  * The internals are reached by reflection. When they are not what this expects (another HiveMQ version), it logs
- * once and does nothing: the broker works as before, only slower after a storm. MqttBrokerIT checks that it
- * attaches to the HiveMQ version we ship.
+ * once and does nothing: the broker works as before, only slower after a storm. The same when a later JDK refuses
+ * to change the final field (attach tries it once; a failure later stops the compaction with one warning).
+ * ExtensionQueueCompactorIT checks that it attaches to the HiveMQ version we ship.
  */
 /** Keeps HiveMQ's extension task maps small (see the comment above): call {@link #compact()} periodically. */
 final class ExtensionQueueCompactor {
@@ -47,6 +49,7 @@ final class ExtensionQueueCompactor {
     private final Method stripeCount;
     private final Method stripeAt;
     private long compactions;
+    private boolean stopped;
 
     private ExtensionQueueCompactor(
             List<Object> executors, Field queuesField, Field stripesField, Method stripeCount, Method stripeAt) {
@@ -81,10 +84,11 @@ final class ExtensionQueueCompactor {
             Method at = stripedType.getMethod("getAt", int.class);
             List<Object> executors = new ArrayList<>(List.of(array));
             for (Object e : executors) {
-                if (!(queues.get(e) instanceof ConcurrentMap<?, ?>)
+                if (!(queues.get(e) instanceof ConcurrentMap<?, ?> map)
                         || !(at.invoke(stripes.get(e), 0) instanceof Lock)) {
                     throw new IllegalStateException("unexpected field types in " + executorType);
                 }
+                queues.set(e, map); // the same map: only whether this JDK lets the final field be set
             }
             return Optional.of(new ExtensionQueueCompactor(executors, queues, stripes, count, at));
         } catch (ReflectiveOperationException | RuntimeException e) {
@@ -108,12 +112,16 @@ final class ExtensionQueueCompactor {
     synchronized int compact() {
         int replaced = 0;
         for (Object executor : executors) {
+            if (stopped) {
+                break;
+            }
             try {
                 if (compact(executor)) {
                     replaced++;
                 }
             } catch (ReflectiveOperationException | RuntimeException e) {
-                LOG.warn("Could not compact a HiveMQ extension task map ({}); will try again", e.toString());
+                stopped = true;
+                LOG.warn("Could not compact a HiveMQ extension task map ({}); no more compaction", e.toString());
             }
         }
         compactions += replaced;
