@@ -208,16 +208,14 @@ public final class SqliteHistoryStore implements HistoryStore {
     /** What the writer knows of one series. */
     private static final class SeriesState {
         final long id;
-        final @Nullable SeriesKey key;
         String type;
         /** The newest day (epoch ms / DAY_MS) with data; days below it are closed. */
         long maxDay;
         /** Rows of this series in recent. */
         long recentRows;
 
-        SeriesState(long id, @Nullable SeriesKey key, String type, long maxDay, long recentRows) {
+        SeriesState(long id, String type, long maxDay, long recentRows) {
             this.id = id;
-            this.key = key;
             this.type = type;
             this.maxDay = maxDay;
             this.recentRows = recentRows;
@@ -1162,10 +1160,10 @@ public final class SqliteHistoryStore implements HistoryStore {
                 insertSeries.setString(5, type);
                 try (ResultSet rs = insertSeries.executeQuery()) {
                     rs.next();
-                    s = new SeriesState(rs.getLong(1), key, type, Long.MIN_VALUE, 0);
+                    s = new SeriesState(rs.getLong(1), type, Long.MIN_VALUE, 0);
                 }
             } else {
-                s = loadState(id, key, storedType);
+                s = loadState(id, storedType);
             }
             es.add(key.attribute(), key.datasetId(), s);
             byId.put(s.id, s);
@@ -1179,7 +1177,7 @@ public final class SqliteHistoryStore implements HistoryStore {
         return s;
     }
 
-    private SeriesState loadState(long id, @Nullable SeriesKey key, String type) throws SQLException {
+    private SeriesState loadState(long id, String type) throws SQLException {
         long maxDay = Long.MIN_VALUE;
         long rows;
         try (Statement st = writeConnection.createStatement()) {
@@ -1201,7 +1199,7 @@ public final class SqliteHistoryStore implements HistoryStore {
                 }
             }
         }
-        return new SeriesState(id, key, type, maxDay, rows);
+        return new SeriesState(id, type, maxDay, rows);
     }
 
     /** Writes one row into fresh (see FRESH ROWS); part of the caller's transaction. */
@@ -1319,7 +1317,7 @@ public final class SqliteHistoryStore implements HistoryStore {
                 long id = it.next();
                 SeriesState s = byId.get(id);
                 if (s == null) {
-                    s = loadState(id, null, "");
+                    s = loadState(id, "");
                     byId.put(id, s);
                 }
                 select.setLong(1, id);
