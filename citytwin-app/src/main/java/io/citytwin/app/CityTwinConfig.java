@@ -83,14 +83,19 @@ public record CityTwinConfig(
      * @param retention how long history is kept, per tenant and optionally entity type; none = forever
      * @param downsampling old data kept as one average/min/max/count record per period, per tenant and type
      * @param maintenanceEvery how often retention and downsampling run
+     * @param commitDelay how long the history store lets records gather before it commits them (0 to 60 s); the
+     *     records are in the twin store's journal until then, so a longer delay loses nothing on a crash, costs
+     *     less per record and makes new history visible to temporal queries that much later
      */
     public record History(
             @JsonProperty("enabled") Boolean enabled,
             @JsonProperty("instanceLimit") Integer instanceLimit,
             @JsonProperty("retention") List<Retention> retention,
             @JsonProperty("downsampling") List<Downsample> downsampling,
-            @JsonProperty("maintenanceEvery") Duration maintenanceEvery) {
-        static final History DEFAULTS = new History(null, null, null, null, null);
+            @JsonProperty("maintenanceEvery") Duration maintenanceEvery,
+            @JsonProperty("commitDelay") Duration commitDelay) {
+        static final Duration DEFAULT_COMMIT_DELAY = Duration.ofMillis(250);
+        static final History DEFAULTS = new History(null, null, null, null, null, null);
 
         public History {
             enabled = enabled == null ? Boolean.TRUE : enabled;
@@ -101,11 +106,15 @@ public record CityTwinConfig(
             retention = retention == null ? List.of() : List.copyOf(retention);
             downsampling = downsampling == null ? List.of() : List.copyOf(downsampling);
             maintenanceEvery = maintenanceEvery == null ? Duration.ofHours(1) : maintenanceEvery;
+            commitDelay = commitDelay == null ? DEFAULT_COMMIT_DELAY : commitDelay;
+            if (commitDelay.isNegative() || commitDelay.compareTo(Duration.ofMinutes(1)) > 0) {
+                throw new IllegalArgumentException("history.commitDelay must be between 0 and 60 s, got " + commitDelay);
+            }
         }
 
         /** This history setting with another instance limit. */
         History withInstanceLimit(int limit) {
-            return new History(enabled, limit, retention, downsampling, maintenanceEvery);
+            return new History(enabled, limit, retention, downsampling, maintenanceEvery, commitDelay);
         }
     }
 
@@ -363,7 +372,8 @@ public record CityTwinConfig(
                         history.instanceLimit(),
                         history.retention(),
                         history.downsampling(),
-                        history.maintenanceEvery()),
+                        history.maintenanceEvery(),
+                        history.commitDelay()),
                 mqtt,
                 dashboard,
                 rules,

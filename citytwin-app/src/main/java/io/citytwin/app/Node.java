@@ -8,6 +8,7 @@ import io.citytwin.device.sqlite.SqliteDeviceRegistry;
 import io.citytwin.event.EventLog;
 import io.citytwin.history.HistoryMaintenance;
 import io.citytwin.history.HistoryWriter;
+import io.citytwin.history.sqlite.SqliteHistoryOptions;
 import io.citytwin.history.sqlite.SqliteHistoryStore;
 import io.citytwin.http.ApiServer;
 import io.citytwin.ingest.IngestService;
@@ -19,6 +20,7 @@ import io.citytwin.twin.ErrorType;
 import io.citytwin.twin.Twin;
 import io.citytwin.twin.TwinException;
 import io.citytwin.twin.geo.GeoJson;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -150,7 +152,22 @@ public final class Node implements AutoCloseable {
         SqliteHistoryStore history = null;
         HistoryWriter historyWriter = null;
         if (config.history().enabled()) {
-            history = SqliteHistoryStore.open(dir);
+            history = SqliteHistoryStore.open(
+                    dir,
+                    SqliteHistoryOptions.defaults()
+                            .withClock(clock)
+                            .withSynchronous(SqliteHistoryOptions.Synchronous.valueOf(
+                                    config.store().synchronous()))
+                            .withCommitDelay(config.history().commitDelay()));
+            FunctionCounter.builder("citytwin.history.records", history, SqliteHistoryStore::recordsWritten)
+                    .description("Attribute instances committed to the history store")
+                    .register(metrics);
+            FunctionCounter.builder("citytwin.history.commits", history, SqliteHistoryStore::commits)
+                    .description("Transactions of records committed to the history store (group commits)")
+                    .register(metrics);
+            Gauge.builder("citytwin.history.pending.records", history, SqliteHistoryStore::pendingRecords)
+                    .description("Records handed to the history store and not yet committed")
+                    .register(metrics);
             historyWriter = new HistoryWriter(
                             eventLog, history, (problem, cause) -> LOG.error("History: {}", problem, cause))
                     .start();

@@ -1,5 +1,6 @@
 package io.citytwin.history.sqlite;
 
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Objects;
 
@@ -17,6 +18,10 @@ import java.util.Objects;
  *     recent} over more rows, smaller keeps the index of {@code fresh} (dirtied by every commit) small
  * @param warmRows rows the writer lets gather in {@code warm}, the level between {@code fresh} and {@code recent},
  *     before it moves them into {@code recent} (see WARM ROWS in the store), at least 1
+ * @param commitDelay how long the writer lets appends gather before it commits them (see COMMIT DELAY in the store):
+ *     zero commits as soon as it can (every append's future completes soonest); a fraction of a second makes every
+ *     commit write the small index of {@code fresh} once for many more records, for appends whose durability is
+ *     already someone else's (the history writer's events are in the twin store's journal until it commits them)
  * @param clock the time source for bookkeeping columns
  */
 public record SqliteHistoryOptions(
@@ -25,6 +30,7 @@ public record SqliteHistoryOptions(
         int compactThreshold,
         int freshRows,
         int warmRows,
+        Duration commitDelay,
         InstantSource clock) {
 
     /**
@@ -39,7 +45,11 @@ public record SqliteHistoryOptions(
 
     public SqliteHistoryOptions {
         Objects.requireNonNull(synchronous, "synchronous");
+        Objects.requireNonNull(commitDelay, "commitDelay");
         Objects.requireNonNull(clock, "clock");
+        if (commitDelay.isNegative() || commitDelay.compareTo(Duration.ofMinutes(1)) > 0) {
+            throw new IllegalArgumentException("commitDelay must be between 0 and 1 minute, not " + commitDelay);
+        }
         if (maxBatchRecords < 1) {
             throw new IllegalArgumentException("maxBatchRecords must be at least 1, not " + maxBatchRecords);
         }
@@ -56,33 +66,38 @@ public record SqliteHistoryOptions(
 
     /**
      * {@link Synchronous#NORMAL}, 20,000 records per transaction, packing beyond 50,000 rows, 100,000 fresh rows,
-     * 1,000,000 warm rows, the system clock.
+     * 1,000,000 warm rows, no commit delay, the system clock.
      */
     public static SqliteHistoryOptions defaults() {
-        return new SqliteHistoryOptions(Synchronous.NORMAL, 20_000, 50_000, 100_000, 1_000_000, InstantSource.system());
+        return new SqliteHistoryOptions(
+                Synchronous.NORMAL, 20_000, 50_000, 100_000, 1_000_000, Duration.ZERO, InstantSource.system());
     }
 
     public SqliteHistoryOptions withSynchronous(Synchronous value) {
-        return new SqliteHistoryOptions(value, maxBatchRecords, compactThreshold, freshRows, warmRows, clock);
+        return new SqliteHistoryOptions(value, maxBatchRecords, compactThreshold, freshRows, warmRows, commitDelay, clock);
     }
 
     public SqliteHistoryOptions withMaxBatchRecords(int value) {
-        return new SqliteHistoryOptions(synchronous, value, compactThreshold, freshRows, warmRows, clock);
+        return new SqliteHistoryOptions(synchronous, value, compactThreshold, freshRows, warmRows, commitDelay, clock);
     }
 
     public SqliteHistoryOptions withCompactThreshold(int value) {
-        return new SqliteHistoryOptions(synchronous, maxBatchRecords, value, freshRows, warmRows, clock);
+        return new SqliteHistoryOptions(synchronous, maxBatchRecords, value, freshRows, warmRows, commitDelay, clock);
     }
 
     public SqliteHistoryOptions withFreshRows(int value) {
-        return new SqliteHistoryOptions(synchronous, maxBatchRecords, compactThreshold, value, warmRows, clock);
+        return new SqliteHistoryOptions(synchronous, maxBatchRecords, compactThreshold, value, warmRows, commitDelay, clock);
     }
 
     public SqliteHistoryOptions withWarmRows(int value) {
-        return new SqliteHistoryOptions(synchronous, maxBatchRecords, compactThreshold, freshRows, value, clock);
+        return new SqliteHistoryOptions(synchronous, maxBatchRecords, compactThreshold, freshRows, value, commitDelay, clock);
+    }
+
+    public SqliteHistoryOptions withCommitDelay(Duration value) {
+        return new SqliteHistoryOptions(synchronous, maxBatchRecords, compactThreshold, freshRows, warmRows, value, clock);
     }
 
     public SqliteHistoryOptions withClock(InstantSource value) {
-        return new SqliteHistoryOptions(synchronous, maxBatchRecords, compactThreshold, freshRows, warmRows, value);
+        return new SqliteHistoryOptions(synchronous, maxBatchRecords, compactThreshold, freshRows, warmRows, commitDelay, value);
     }
 }

@@ -93,6 +93,44 @@ class SqliteHistoryStoreTest {
         }
     }
 
+    @Test
+    void commitDelay_gathersAppendsIntoOneCommit_butTasksAndCloseDoNotWaitForIt() throws Exception {
+        SqliteHistoryOptions options = SqliteHistoryOptions.defaults().withCommitDelay(Duration.ofSeconds(30));
+        SqliteHistoryStore store = SqliteHistoryStore.open(dir, options);
+        List<java.util.concurrent.CompletableFuture<Void>> futures = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            futures.add(store.append(List.of(reading(DAY0.plusSeconds(i), i))));
+            Thread.sleep(5);
+        }
+        Thread.sleep(200);
+        assertThat(futures).noneMatch(java.util.concurrent.CompletableFuture::isDone); // still gathering
+        long t0 = System.nanoTime();
+        store.close(); // commits what it gathered at once
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(20));
+        assertThat(futures).allMatch(f -> f.isDone() && !f.isCompletedExceptionally());
+        assertThat(store.commits()).isEqualTo(1);
+        assertThat(store.recordsWritten()).isEqualTo(20);
+
+        try (SqliteHistoryStore again = SqliteHistoryStore.open(dir, options)) {
+            again.append(List.of(reading(DAY0.plusSeconds(100), 100)));
+            t0 = System.nanoTime();
+            // a task (an instance operation) commits the gathered appends first, then runs
+            assertThat(again.deleteSeries(KEY)).isEqualTo(21);
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(20));
+            assertThat(again.commits()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void noCommitDelay_commitsEachAppendOnItsOwn() throws Exception {
+        try (SqliteHistoryStore store = SqliteHistoryStore.open(dir)) {
+            for (int i = 0; i < 5; i++) {
+                store.append(List.of(reading(DAY0.plusSeconds(i), i))).join();
+            }
+            assertThat(store.commits()).isEqualTo(5);
+        }
+    }
+
     private long query(String sql) throws SQLException {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("history.db"));
                 Statement s = c.createStatement();
