@@ -34,6 +34,11 @@ import org.slf4j.LoggerFactory;
  */
 final class DeviceIngest implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DeviceIngest.class);
+    /**
+     * How often device health goes to device-health.db: at most one row per device per write, so the cost is bounded
+     * by the devices and this interval; a kill -9 loses at most this much of the counters and last-seen times.
+     */
+    static final int HEALTH_WRITE_SECONDS = 5;
 
     final IngestService ingest;
     private final ScheduledExecutorService sweeper;
@@ -126,12 +131,13 @@ final class DeviceIngest implements AutoCloseable {
 
     /**
      * Keeps device health (last seen, counters, online/offline) and dead letters in {@code dataDir/device-health.db}
-     * across restarts, written in one batch a second. Call before devices can send.
+     * across restarts: health written in one batch every {@value #HEALTH_WRITE_SECONDS} s, new dead letters within a
+     * second. Call before devices can send.
      */
     void persistHealth(Path dataDir, InstantSource clock, MeterRegistry metrics) {
         SqliteDeviceStateStore store = SqliteDeviceStateStore.open(dataDir, clock);
         healthStore = store;
-        ingest.persistTo(store, Duration.ofSeconds(1));
+        ingest.persistTo(store, Duration.ofSeconds(HEALTH_WRITE_SECONDS));
         FunctionCounter.builder("citytwin.ingest.deadletters.dropped", ingest, IngestService::droppedDeadLetters)
                 .description("Dead letters dropped because a device or the node held too many (oldest first)")
                 .register(metrics);

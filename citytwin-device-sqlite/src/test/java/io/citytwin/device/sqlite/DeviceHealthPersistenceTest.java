@@ -11,6 +11,7 @@ import io.citytwin.device.PayloadFormat;
 import io.citytwin.ingest.Channel;
 import io.citytwin.ingest.DeadLetter;
 import io.citytwin.ingest.DeviceHealth;
+import io.citytwin.ingest.DeviceStateStore;
 import io.citytwin.ingest.IngestListener;
 import io.citytwin.ingest.IngestService;
 import io.citytwin.testkit.FakeClock;
@@ -55,12 +56,33 @@ class DeviceHealthPersistenceTest {
         twin.load();
         IngestService s = new IngestService(
                 twin, clock, new IngestService.Options(2, 100, 50, 3, Duration.ofMinutes(5), 4), IngestListener.NONE);
-        s.persistTo(store, Duration.ofHours(1)); // only the explicit flushes and close write in this test
+        s.persistTo(store, Duration.ofHours(1)); // health: only the explicit flushes and close write in this test
         return s;
     }
 
     static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void deadLetters_goToTheStoreWithinASecond_healthOnlyWithTheWholeBatch() throws Exception {
+        InMemoryTwinRepository repo = new InMemoryTwinRepository(clock);
+        try (SqliteDeviceStateStore store = SqliteDeviceStateStore.open(dir, clock)) {
+            IngestService ingest = start(repo, store);
+            ingest.ingest(device("c"), Channel.TELEMETRY, bytes("{\"t\": 1}"));
+            ingest.ingest(device("d"), Channel.TELEMETRY, bytes("{bad d"));
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (store.load(3).letters().isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            DeviceStateStore.Snapshot saved = store.load(3);
+            assertThat(saved.letters()).extracting(l -> l.letter().excerpt()).containsExactly("{bad d");
+            assertThat(saved.health()).extracting(h -> h.device().value()).containsExactly("d");
+            ingest.flushState();
+            assertThat(store.load(3).health()).extracting(h -> h.device().value()).containsExactlyInAnyOrder("c", "d");
+            ingest.close();
+        }
+        repo.close();
     }
 
     @Test
