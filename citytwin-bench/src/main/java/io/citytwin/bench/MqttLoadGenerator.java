@@ -64,6 +64,8 @@ public final class MqttLoadGenerator {
               --scenarios LIST      comma list of max,rate,idle (default max,rate)
               --server-jvm-args S   JVM options of the child node (default "-Xmx4g")
               --server-args S       extra options of `citytwin serve` (e.g. "--no-history")
+              --server-config FILE  YAML appended to the node's configuration (any section but mqtt, which the
+                                    generator sets), e.g. "history: {commitDelay: PT0S}"
               --timeline            print per-second latency (by send time) after each scenario: where the tail is
               --threads             print the node's CPU by thread (pools summed) over each measured window
               --help                this text
@@ -84,6 +86,7 @@ public final class MqttLoadGenerator {
         o.put("--scenarios", "max,rate");
         o.put("--server-jvm-args", "-Xmx4g");
         o.put("--server-args", "");
+        o.put("--server-config", "");
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--help") || args[i].equals("-h")) {
                 System.out.print(HELP);
@@ -116,7 +119,10 @@ public final class MqttLoadGenerator {
         Path data = Files.createTempDirectory("citytwin-mqtt-bench");
         provision(data, devices);
         Path config = data.resolve("bench.yaml");
-        Files.writeString(config, "mqtt:\n  messagesPerSecond: 1000000\n  burst: 1000000\n");
+        String extraConfig = o.get("--server-config").isBlank()
+                ? ""
+                : "\n" + Files.readString(Path.of(o.get("--server-config")));
+        Files.writeString(config, "mqtt:\n  messagesPerSecond: 1000000\n  burst: 1000000\n" + extraConfig);
         int httpPort = freePort();
         int mqttPort = freePort();
         List<String> serverArgs =
