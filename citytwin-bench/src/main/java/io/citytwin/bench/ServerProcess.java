@@ -68,10 +68,17 @@ final class ServerProcess implements AutoCloseable {
         Process p = pb.start();
         Thread drain = new Thread(
                 () -> {
+                    String copyTo = System.getenv("CITYTWIN_BENCH_NODE_LOG"); // the node's whole output, if set
                     try (BufferedReader r =
-                            new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                                    new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+                            java.io.PrintWriter copy = copyTo == null
+                                    ? null
+                                    : new java.io.PrintWriter(Files.newBufferedWriter(Path.of(copyTo)), true)) {
                         String l;
                         while ((l = r.readLine()) != null) {
+                            if (copy != null) {
+                                copy.println(l);
+                            }
                             if (l.contains("NGSI-LD API") && readyAt[0] == 0) {
                                 readyAt[0] = System.nanoTime() - t0;
                                 ready.countDown();

@@ -1279,22 +1279,33 @@ public final class SqliteHistoryStore implements HistoryStore {
      * Moves the {@code rows} rows of table {@code from} into table {@code to} in (series, t) order, renumbered from
      * {@code from}'s lowest seq (see SETTLING IN INDEX ORDER), in one transaction.
      *
+     * <p>The renumbering leaves the numbers to SQLite: the first row in index order gets {@code from}'s lowest seq,
+     * and every later one a NULL seq, which SQLite makes the table's largest rowid plus one, i.e. the previous row's
+     * plus one, since every row already in {@code to} is lower. That gives the same seqs as numbering the rows with
+     * {@code row_number() OVER (ORDER BY series, t, seq)} without the window function, which materialised every
+     * row once more (~35 % of the insert, 110,000 rows into a table of 500,000).
+     *
      * @return whether it committed (true at once when there is nothing to move)
      */
     private boolean move(String from, String to, long rows) {
         if (rows == 0) {
             return true;
         }
+        long t0 = System.nanoTime();
+        String ordered = " FROM " + from + " ORDER BY series, t, seq";
         try (Statement st = writeConnection.createStatement()) {
             st.executeUpdate("INSERT INTO " + to + " (seq, series, t, data) SELECT (SELECT min(seq) FROM " + from
-                    + ") + row_number() OVER (ORDER BY series, t, seq) - 1, series, t, data FROM " + from
-                    + " ORDER BY series, t, seq");
+                    + "), series, t, data" + ordered + " LIMIT 1");
+            st.executeUpdate(
+                    "INSERT INTO " + to + " (seq, series, t, data) SELECT NULL, series, t, data" + ordered
+                            + " LIMIT -1 OFFSET 1");
             st.executeUpdate("DELETE FROM " + from);
             writeConnection.commit();
+            LOG.debug("Moved {} history rows from {} into {} in {} ms", rows, from, to, (System.nanoTime() - t0) / 1_000_000);
             return true;
         } catch (SQLException e) {
             rollbackQuietly(writeConnection, e);
-            LOG.error("Cannot move {} history rows into the {} table of {}; will retry", from, to, file, e);
+            LOG.error("Cannot move the {} rows of {} into {} in {}; will retry", rows, from, to, file, e);
             return false;
         }
     }

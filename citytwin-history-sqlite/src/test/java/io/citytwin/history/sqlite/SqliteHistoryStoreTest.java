@@ -122,6 +122,45 @@ class SqliteHistoryStoreTest {
     }
 
     @Test
+    void moves_renumberRowsInIndexOrder_contiguously_andKeepTheAppendOrderOfOneTime() throws Exception {
+        SeriesKey other = SeriesKey.of(TenantId.DEFAULT, EntityId.of("urn:ngsi-ld:Sensor:0"), Fixtures.term("t"));
+        List<AttributeRecord> batch = new ArrayList<>();
+        for (int i = 0; i < 12; i++) { // two series, interleaved, every time twice
+            Instant t = DAY0.plusSeconds(100 - i / 4);
+            SeriesKey key = i % 2 == 0 ? KEY : other;
+            Attribute a = new Attribute(AttributeKind.PROPERTY, (long) i, null, t, null, Map.of(), null, null);
+            batch.add(AttributeRecord.of(key, TYPE, t, a));
+        }
+        SqliteHistoryOptions options = SqliteHistoryOptions.defaults()
+                .withFreshRows(3)
+                .withWarmRows(7)
+                .withCompactThreshold(Integer.MAX_VALUE);
+        try (SqliteHistoryStore store = SqliteHistoryStore.open(dir, options)) {
+            store.append(batch).join();
+            store.append(List.of(reading(DAY0.plusSeconds(200), 99))).join(); // settles the first append
+            assertThat(query("SELECT count(*) FROM recent")).isEqualTo(12);
+            assertThat(query("SELECT max(seq) - min(seq) + 1 FROM recent")).isEqualTo(12);
+            assertThat(strings("SELECT series || '/' || t FROM recent ORDER BY seq"))
+                    .containsExactlyElementsOf(strings("SELECT series || '/' || t FROM recent ORDER BY series, t, seq"));
+            assertThat(store.read(KEY, Instant.EPOCH, DAY0.plusSeconds(150), 0))
+                    .extracting(r -> r.instance().value())
+                    .containsExactly(8L, 10L, 4L, 6L, 0L, 2L); // by time, each pair of one time in append order
+        }
+    }
+
+    private List<String> strings(String sql) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("history.db"));
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
+    @Test
     void noCommitDelay_commitsEachAppendOnItsOwn() throws Exception {
         try (SqliteHistoryStore store = SqliteHistoryStore.open(dir)) {
             for (int i = 0; i < 5; i++) {
