@@ -108,7 +108,8 @@ public record CityTwinConfig(
             maintenanceEvery = maintenanceEvery == null ? Duration.ofHours(1) : maintenanceEvery;
             commitDelay = commitDelay == null ? DEFAULT_COMMIT_DELAY : commitDelay;
             if (commitDelay.isNegative() || commitDelay.compareTo(Duration.ofMinutes(1)) > 0) {
-                throw new IllegalArgumentException("history.commitDelay must be between 0 and 60 s, got " + commitDelay);
+                throw new IllegalArgumentException(
+                        "history.commitDelay must be between 0 and 60 s, got " + commitDelay);
             }
         }
 

@@ -119,9 +119,8 @@ public final class MqttLoadGenerator {
         Path data = Files.createTempDirectory("citytwin-mqtt-bench");
         provision(data, devices);
         Path config = data.resolve("bench.yaml");
-        String extraConfig = o.get("--server-config").isBlank()
-                ? ""
-                : "\n" + Files.readString(Path.of(o.get("--server-config")));
+        String extraConfig =
+                o.get("--server-config").isBlank() ? "" : "\n" + Files.readString(Path.of(o.get("--server-config")));
         Files.writeString(config, "mqtt:\n  messagesPerSecond: 1000000\n  burst: 1000000\n" + extraConfig);
         int httpPort = freePort();
         int mqttPort = freePort();

@@ -3,6 +3,7 @@ package io.citytwin.bench;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -69,11 +70,11 @@ final class ServerProcess implements AutoCloseable {
         Thread drain = new Thread(
                 () -> {
                     String copyTo = System.getenv("CITYTWIN_BENCH_NODE_LOG"); // the node's whole output, if set
-                    try (BufferedReader r =
-                                    new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-                            java.io.PrintWriter copy = copyTo == null
+                    try (BufferedReader r = new BufferedReader(
+                                    new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+                            PrintWriter copy = copyTo == null
                                     ? null
-                                    : new java.io.PrintWriter(Files.newBufferedWriter(Path.of(copyTo)), true)) {
+                                    : new PrintWriter(Files.newBufferedWriter(Path.of(copyTo)), true)) {
                         String l;
                         while ((l = r.readLine()) != null) {
                             if (copy != null) {

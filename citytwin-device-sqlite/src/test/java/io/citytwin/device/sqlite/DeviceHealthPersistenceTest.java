@@ -79,7 +79,9 @@ class DeviceHealthPersistenceTest {
             assertThat(saved.letters()).extracting(l -> l.letter().excerpt()).containsExactly("{bad d");
             assertThat(saved.health()).extracting(h -> h.device().value()).containsExactly("d");
             ingest.flushState();
-            assertThat(store.load(3).health()).extracting(h -> h.device().value()).containsExactlyInAnyOrder("c", "d");
+            assertThat(store.load(3).health())
+                    .extracting(h -> h.device().value())
+                    .containsExactlyInAnyOrder("c", "d");
             ingest.close();
         }
         repo.close();

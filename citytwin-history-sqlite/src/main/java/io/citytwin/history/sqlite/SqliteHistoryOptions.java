@@ -74,7 +74,8 @@ public record SqliteHistoryOptions(
     }
 
     public SqliteHistoryOptions withSynchronous(Synchronous value) {
-        return new SqliteHistoryOptions(value, maxBatchRecords, compactThreshold, freshRows, warmRows, commitDelay, clock);
+        return new SqliteHistoryOptions(
+                value, maxBatchRecords, compactThreshold, freshRows, warmRows, commitDelay, clock);
     }
 
     public SqliteHistoryOptions withMaxBatchRecords(int value) {
@@ -86,18 +87,22 @@ public record SqliteHistoryOptions(
     }
 
     public SqliteHistoryOptions withFreshRows(int value) {
-        return new SqliteHistoryOptions(synchronous, maxBatchRecords, compactThreshold, value, warmRows, commitDelay, clock);
+        return new SqliteHistoryOptions(
+                synchronous, maxBatchRecords, compactThreshold, value, warmRows, commitDelay, clock);
     }
 
     public SqliteHistoryOptions withWarmRows(int value) {
-        return new SqliteHistoryOptions(synchronous, maxBatchRecords, compactThreshold, freshRows, value, commitDelay, clock);
+        return new SqliteHistoryOptions(
+                synchronous, maxBatchRecords, compactThreshold, freshRows, value, commitDelay, clock);
     }
 
     public SqliteHistoryOptions withCommitDelay(Duration value) {
-        return new SqliteHistoryOptions(synchronous, maxBatchRecords, compactThreshold, freshRows, warmRows, value, clock);
+        return new SqliteHistoryOptions(
+                synchronous, maxBatchRecords, compactThreshold, freshRows, warmRows, value, clock);
     }
 
     public SqliteHistoryOptions withClock(InstantSource value) {
-        return new SqliteHistoryOptions(synchronous, maxBatchRecords, compactThreshold, freshRows, warmRows, commitDelay, value);
+        return new SqliteHistoryOptions(
+                synchronous, maxBatchRecords, compactThreshold, freshRows, warmRows, commitDelay, value);
     }
 }

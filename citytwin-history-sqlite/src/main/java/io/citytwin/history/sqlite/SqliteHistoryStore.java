@@ -1296,12 +1296,16 @@ public final class SqliteHistoryStore implements HistoryStore {
         try (Statement st = writeConnection.createStatement()) {
             st.executeUpdate("INSERT INTO " + to + " (seq, series, t, data) SELECT (SELECT min(seq) FROM " + from
                     + "), series, t, data" + ordered + " LIMIT 1");
-            st.executeUpdate(
-                    "INSERT INTO " + to + " (seq, series, t, data) SELECT NULL, series, t, data" + ordered
-                            + " LIMIT -1 OFFSET 1");
+            st.executeUpdate("INSERT INTO " + to + " (seq, series, t, data) SELECT NULL, series, t, data" + ordered
+                    + " LIMIT -1 OFFSET 1");
             st.executeUpdate("DELETE FROM " + from);
             writeConnection.commit();
-            LOG.debug("Moved {} history rows from {} into {} in {} ms", rows, from, to, (System.nanoTime() - t0) / 1_000_000);
+            LOG.debug(
+                    "Moved {} history rows from {} into {} in {} ms",
+                    rows,
+                    from,
+                    to,
+                    (System.nanoTime() - t0) / 1_000_000);
             return true;
         } catch (SQLException e) {
             rollbackQuietly(writeConnection, e);

@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -97,13 +98,13 @@ class SqliteHistoryStoreTest {
     void commitDelay_gathersAppendsIntoOneCommit_butTasksAndCloseDoNotWaitForIt() throws Exception {
         SqliteHistoryOptions options = SqliteHistoryOptions.defaults().withCommitDelay(Duration.ofSeconds(30));
         SqliteHistoryStore store = SqliteHistoryStore.open(dir, options);
-        List<java.util.concurrent.CompletableFuture<Void>> futures = new ArrayList<>();
+        List<CompletableFuture<Void>> futures = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             futures.add(store.append(List.of(reading(DAY0.plusSeconds(i), i))));
             Thread.sleep(5);
         }
         Thread.sleep(200);
-        assertThat(futures).noneMatch(java.util.concurrent.CompletableFuture::isDone); // still gathering
+        assertThat(futures).noneMatch(CompletableFuture::isDone); // still gathering
         long t0 = System.nanoTime();
         store.close(); // commits what it gathered at once
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(20));
@@ -141,7 +142,8 @@ class SqliteHistoryStoreTest {
             assertThat(query("SELECT count(*) FROM recent")).isEqualTo(12);
             assertThat(query("SELECT max(seq) - min(seq) + 1 FROM recent")).isEqualTo(12);
             assertThat(strings("SELECT series || '/' || t FROM recent ORDER BY seq"))
-                    .containsExactlyElementsOf(strings("SELECT series || '/' || t FROM recent ORDER BY series, t, seq"));
+                    .containsExactlyElementsOf(
+                            strings("SELECT series || '/' || t FROM recent ORDER BY series, t, seq"));
             assertThat(store.read(KEY, Instant.EPOCH, DAY0.plusSeconds(150), 0))
                     .extracting(r -> r.instance().value())
                     .containsExactly(8L, 10L, 4L, 6L, 0L, 2L); // by time, each pair of one time in append order
